@@ -1,0 +1,30 @@
+# Set-up and checks. `make run` and `make test` work on a fresh machine with Python 3.11.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install bench clean
+
+$(STAMP): pyproject.toml requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Analyse the bundled example pages: write brief.html and print the Markdown brief.
+run: $(STAMP)
+	$(BIN)/rashomon analyze examples --format html --out brief.html
+	$(BIN)/rashomon analyze examples --format markdown
+
+## Run the test suite (pytest exits non-zero, 5, when it collects no tests).
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: $(STAMP)
+	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info brief.html

@@ -1,0 +1,106 @@
+"""Ingest: find input files and decode them into `Source` units, one reader per format.
+
+Readers are registered by file suffix. Each yields `Source`s; a file that cannot be read
+raises `InputError` naming the file and the reason, and the caller goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from rashomon.errors import InputError
+from rashomon.model import FileError, Source
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+Reader = Callable[[Path, bytes], Iterator[Source]]
+READERS: dict[str, Reader] = {}
+
+
+def reader(*suffixes: str) -> Callable[[Reader], Reader]:
+    """Register a reader for the given (lower-case) suffixes, e.g. ".txt"."""
+
+    def register(fn: Reader) -> Reader:
+        for suffix in suffixes:
+            READERS[suffix] = fn
+        return fn
+
+    return register
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode(data: bytes, path: str, declared: str | None = None) -> str:
+    """Decode bytes to text: BOM, then a declared charset, then UTF-8, then detection."""
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(path, "binary file (NUL bytes), not text")
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace").lstrip("\ufeff")
+    for enc in filter(None, (declared, "utf-8")):
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(path, "cannot detect the text encoding")
+    return str(best)
+
+
+@reader(".txt", ".md", ".text")
+def read_text(path: Path, data: bytes) -> Iterator[Source]:
+    """Pasted page text: the whole page as the user copied it, boilerplate included."""
+    text = decode(data, str(path))
+    if not text.strip():
+        raise InputError(str(path), "empty file")
+    yield Source(path=str(path), kind="text", content=text, raw_hash=sha256(data), origin=str(path))
+
+
+def supported(path: Path) -> bool:
+    return _suffix(path) in READERS
+
+
+def _suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if len(suffixes) >= 2 and suffixes[-1] == ".gz":
+        return "".join(suffixes[-2:])
+    return suffixes[-1] if suffixes else ""
+
+
+def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileError]]:
+    """Turn files and directories (searched recursively) into the list of files to read."""
+    files: list[Path] = []
+    errors: list[FileError] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and supported(f)))
+        elif p.is_file():
+            if supported(p):
+                files.append(p)
+            else:
+                errors.append(FileError(str(p), f"unsupported file type {_suffix(p) or '(no suffix)'!r}"))
+        else:
+            errors.append(FileError(str(p), "no such file or directory"))
+    return files, errors
+
+
+def read_file(path: Path) -> list[Source]:
+    """Read one file into its sources; raises InputError with the reason when it cannot."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(str(path), f"file too large ({size} bytes > {MAX_FILE_BYTES})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), exc.strerror or str(exc)) from exc
+    if not data.strip():
+        raise InputError(str(path), "empty file")
+    return list(READERS[_suffix(path)](path, data))
