@@ -103,6 +103,8 @@ def _counts(doc: Doc, document: str) -> list[Quantity]:
             continue
         if tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"):
             continue
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].text in ("-", "–"):
+            continue  # "two-way", "three-day": an adjective, not a count
         value = _token_number(tok.text)
         if value is None:
             continue

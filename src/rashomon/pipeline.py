@@ -1,0 +1,180 @@
+"""The pipeline: ingest -> clean -> nlp -> per-document layers -> dedup -> cluster -> story layers.
+
+Per-document work (`analyse_document`) is a pure function of one cleaned document and its parse,
+so it can run in any worker. Story-level work (`build_story`) needs all documents of a story and
+runs on one node. `analyze()` is the library entry point the CLI wraps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from rashomon import claims as claims_stage
+from rashomon import clean, cluster, compare, dedup, entities, events, ingest, nlp, quantities, timex
+from rashomon.errors import InputError
+from rashomon.model import (
+    Analysis,
+    Claim,
+    Document,
+    Event,
+    FileError,
+    Mention,
+    Quantity,
+    SourceGroup,
+    Story,
+    TimeRef,
+)
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class DocumentLayers:
+    """Everything read from one document on its own: the per-document half of the analysis."""
+
+    document: Document
+    mentions: list[Mention] = field(default_factory=list)
+    dates: list[TimeRef] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    cluster_item: cluster.ClusterItem | None = None
+
+
+def read_sources(paths: Iterable[str | Path], errors: list[FileError]) -> list[Document]:
+    """Ingest and clean; bad files are recorded in `errors` and the batch goes on."""
+    files, expand_errors = ingest.expand(paths)
+    errors.extend(expand_errors)
+    documents: list[Document] = []
+    seen: set[str] = set()
+    for path in files:
+        try:
+            sources = ingest.read_file(path)
+        except InputError as exc:
+            errors.append(FileError(exc.path, exc.reason))
+            continue
+        for source in sources:
+            try:
+                doc = clean.clean(source)
+            except InputError as exc:
+                errors.append(FileError(exc.path, exc.reason))
+                continue
+            if not doc.text.strip():
+                errors.append(FileError(source.origin or source.path, "no article text found"))
+                continue
+            if doc.id in seen:
+                continue  # the same bytes twice: one document
+            seen.add(doc.id)
+            documents.append(doc)
+    return documents
+
+
+def analyse_document(document: Document, parsed: Doc) -> DocumentLayers:
+    """The per-document layers: mentions, dates, amounts, events and claims of one article."""
+    anchor = timex.document_anchor(document.published, document.text)
+    home = events.home_country(document.dateline)
+    mentions = entities.find_mentions(parsed, document.id)
+    dates = timex.find_dates(document.text, document.id, anchor)
+    amounts = quantities.find_quantities(document.text, document.id, parsed)
+    found_events = events.find_events(parsed, document.id, mentions, dates, home)
+    found_claims = claims_stage.find_claims(parsed, document.id, mentions, dates, amounts, found_events, home)
+    published = dt.date.fromisoformat(document.published) if document.published else anchor
+    item = cluster.item_from_spacy(document.id, document.text, published, parsed)
+    return DocumentLayers(document, mentions, dates, amounts, found_events, found_claims, item)
+
+
+def analyze(paths: Iterable[str | Path], progress: Progress | None = None) -> Analysis:
+    """Read, clean, analyse and group the documents under `paths` (files or directories)."""
+    errors: list[FileError] = []
+    documents = read_sources(paths, errors)
+    analysis = analyze_documents(documents, progress)
+    analysis.errors = errors + analysis.errors
+    return analysis
+
+
+def analyze_documents(documents: Sequence[Document], progress: Progress | None = None) -> Analysis:
+    """The whole analysis of already-cleaned documents."""
+    layers: list[DocumentLayers] = []
+    total = len(documents)
+    for i, (document, parsed) in enumerate(zip(documents, nlp.parse_many(d.text for d in documents))):
+        layers.append(analyse_document(document, parsed))
+        if progress:
+            progress("analyse", i + 1, total)
+    report = dedup.detect_copies(documents)
+    for document in documents:
+        document.copy_of = report.copy_of.get(document.id)
+        document.shares_text_with = sorted(report.shares_text_with.get(document.id, []))
+    items = [layer.cluster_item for layer in layers if layer.cluster_item is not None]
+    by_id = {layer.document.id: layer for layer in layers}
+    stories = []
+    groups = cluster.cluster_items(items)
+    for n, doc_ids in enumerate(groups):
+        stories.append(build_story([by_id[d] for d in doc_ids], report.groups))
+        if progress:
+            progress("stories", n + 1, len(groups))
+    stories.sort(key=lambda s: (s.event_date or "", s.headline), reverse=True)
+    return Analysis(documents=list(documents), stories=stories)
+
+
+def build_story(layers: Sequence[DocumentLayers], copy_groups: Sequence[SourceGroup]) -> Story:
+    """Story-level layers: entities resolved across documents, facts with verdicts, merged events."""
+    layers = sorted(layers, key=lambda l: (l.document.published or "9999", l.document.id))
+    doc_ids = [l.document.id for l in layers]
+    groups = _story_groups(doc_ids, copy_groups)
+    source_of = {d: i for i, g in enumerate(groups) for d in g.documents}
+    mentions = [m for l in layers for m in l.mentions]
+    resolved = entities.resolve(mentions)
+    entity_of = {claims_stage.mention_ref(m): m.entity for m in mentions if m.entity}
+    facts = compare.compare([c for l in layers for c in l.claims], source_of, entity_of)
+    story_events = events.merge_events([e for l in layers for e in l.events], source_of)
+    dates = [d for l in layers for d in l.dates]
+    lead = layers[0].document
+    return Story(
+        id="s-" + hashlib.sha256(" ".join(sorted(doc_ids)).encode()).hexdigest()[:12],
+        headline=lead.title or lead.text.split("\n")[0][:120],
+        event_date=event_date(layers),
+        documents=doc_ids,
+        sources=groups,
+        entities=resolved,
+        facts=facts,
+        events=story_events,
+        quantities=[q for l in layers for q in l.quantities],
+        dates=dates,
+    )
+
+
+def _story_groups(doc_ids: Sequence[str], copy_groups: Sequence[SourceGroup]) -> list[SourceGroup]:
+    inside = set(doc_ids)
+    out = []
+    for g in copy_groups:
+        members = [d for d in g.documents if d in inside]
+        if members:
+            rep = g.representative if g.representative in members else members[0]
+            out.append(SourceGroup(documents=members, representative=rep))
+    return out
+
+
+LEAD_CHARS = 400  # the dateline paragraph: where a report says when its event happened
+
+
+def event_date(layers: Sequence[DocumentLayers]) -> str | None:
+    """The day the story's event happened: the day-precise date its reports' leads agree on."""
+    votes: Counter[str] = Counter()
+    for layer in layers:
+        lead = [d.value for d in layer.dates if d.value and d.granularity == "day" and d.start < LEAD_CHARS]
+        if lead:
+            votes[lead[0]] += 1
+    if votes:
+        return max(votes, key=lambda v: (votes[v], v))
+    days = [d.value for l in layers for d in l.dates if d.value and d.granularity == "day"]
+    if days:
+        return Counter(days).most_common(1)[0][0]
+    published = sorted(l.document.published for l in layers if l.document.published)
+    return published[0] if published else None
