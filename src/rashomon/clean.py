@@ -105,7 +105,7 @@ def clean_text(source: Source) -> Document:
     if last < first:  # no prose at all: keep everything rather than lose the text
         first, last = 0, len(lines) - 1
 
-    title = _title(lines[:first] or lines[:1])
+    title = _title(lines[:first], lines[first:last + 1], repeated)
     published = _published(lines[:first])
     body: list[Line] = []
     removed: list[str] = []
@@ -162,14 +162,29 @@ def _first_index(lines: list[Line], text: str) -> int:
     return next(i for i, line in enumerate(lines) if line.text == text)
 
 
-def _title(head: list[Line]) -> str | None:
-    """The first line that reads like a headline: not a date, not a sentence-ending paragraph."""
-    for line in head:
-        if timex.parse_absolute(line.text) and len(line.words) <= 6:
-            continue
-        if 2 <= len(line.words) <= 30 and not (is_prose(line.text) and len(line.words) > 25):
+def _title(head: list[Line], body: list[Line], repeated: set[str]) -> str | None:
+    """The headline: the first header line that shares content words with the article's lead.
+
+    Section labels ("World News"), captions, teasers and date lines come before the body too;
+    a headline is the one that is about what the lead paragraph is about.
+    """
+    lead = {w.lower() for line in body[:3] for w in line.words if w.lower() not in STOP_WORDS}
+    candidates = [
+        line for line in head
+        if len(line.words) >= 3
+        and normalise(line.text) not in repeated
+        and not TRUNCATED.search(line.text)
+        and not PHOTO_CREDIT.search(line.text)
+        and not BYLINE.match(line.text)
+        and not (timex.parse_absolute(line.text) and len(line.words) <= 6)
+        and not (is_prose(line.text) and len(line.words) > 30)
+    ]
+    for line in candidates:
+        if len({w.lower() for w in line.words if w.lower() not in STOP_WORDS} & lead) >= 2:
             return line.text
-    return None
+    if candidates:
+        return candidates[0].text
+    return head[0].text if head else None
 
 
 def _published(head: list[Line]) -> str | None:

@@ -1,0 +1,41 @@
+"""Amounts become numbers with their currency or unit; approximations are kept as qualifiers."""
+
+from rashomon.quantities import compatible, find_quantities
+
+
+def _one(text):
+    found = find_quantities(text, "d")
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_money_with_scale_and_currency():
+    q = _one("At present the two-way trade stands at almost US $542 million with the balance")
+    assert (q.value, q.unit, q.qualifier) == (542_000_000, "USD", "almost")
+
+
+def test_money_approximation_in_words():
+    q = _one("the potential of increased trade is estimated in vicinity of US $4 billion.")
+    assert (q.value, q.unit, q.qualifier) == (4_000_000_000, "USD", "approximately")
+
+
+def test_money_written_with_currency_word_and_percentages():
+    found = find_quantities("The fund lost 12 million euros, about 3.5 percent of its assets.", "d")
+    assert [(q.value, q.unit) for q in found] == [(12_000_000, "EUR"), (3.5, "percent")]
+    assert found[1].qualifier == "approximately"
+
+
+def test_counts_of_people_from_the_parse():
+    from rashomon import nlp
+
+    text = "The earthquake killed 27 people and injured more than 300 others in Yunnan."
+    found = find_quantities(text, "d", nlp.parse(text))
+    assert any(q.value == 27 and q.unit == "people" for q in found)
+
+
+def test_rounding_is_not_a_contradiction_but_a_different_figure_is():
+    a = _one("trade of US $542 million")
+    b = _one("trade of $540 million")
+    c = _one("trade of $4 billion")
+    assert compatible(a, b)
+    assert not compatible(a, c)
