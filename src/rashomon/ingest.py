@@ -10,8 +10,6 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from rashomon.errors import InputError
 from rashomon.model import FileError, Source
 
@@ -34,33 +32,6 @@ def reader(*suffixes: str) -> Callable[[Reader], Reader]:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def decode(data: bytes, path: str, declared: str | None = None) -> str:
-    """Decode bytes to text: BOM, then a declared charset, then UTF-8, then detection."""
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(path, "binary file (NUL bytes), not text")
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            return data.decode(enc, errors="replace").lstrip("\ufeff")
-    for enc in filter(None, (declared, "utf-8")):
-        try:
-            return data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    best = from_bytes(data).best()
-    if best is None:
-        raise InputError(path, "cannot detect the text encoding")
-    return str(best)
-
-
-@reader(".txt", ".md", ".text")
-def read_text(path: Path, data: bytes) -> Iterator[Source]:
-    """Pasted page text: the whole page as the user copied it, boilerplate included."""
-    text = decode(data, str(path))
-    if not text.strip():
-        raise InputError(str(path), "empty file")
-    yield Source(path=str(path), kind="text", content=text, raw_hash=sha256(data), origin=str(path))
 
 
 def supported(path: Path) -> bool:
@@ -92,8 +63,10 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileError]]:
     return files, errors
 
 
-def read_file(path: Path) -> list[Source]:
-    """Read one file into its sources; raises InputError with the reason when it cannot."""
+def read_file(path: Path) -> list[Source | InputError]:
+    """Read one file into its sources; raises InputError with the reason when the whole file is
+    unusable. A bad record inside a container comes back as an InputError item beside the good
+    sources (see `rashomon.readers.read_path`)."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -104,3 +77,6 @@ def read_file(path: Path) -> list[Source]:
     if not data.strip():
         raise InputError(str(path), "empty file")
     return list(READERS[_suffix(path)](path, data))
+
+
+import rashomon.readers  # noqa: E402,F401  (registers the text, HTML, JSONL, WARC and feed readers)

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from rashomon import claims as claims_stage
 from rashomon import clean, cluster, compare, dedup, entities, events, ingest, nlp, quantities, timex
 from rashomon.errors import InputError
+from rashomon.readers import read_path
 from rashomon.model import (
     Analysis,
     Claim,
@@ -55,11 +56,8 @@ def read_sources(paths: Iterable[str | Path], errors: list[FileError]) -> list[D
     documents: list[Document] = []
     seen: set[str] = set()
     for path in files:
-        try:
-            sources = ingest.read_file(path)
-        except InputError as exc:
-            errors.append(FileError(exc.path, exc.reason))
-            continue
+        sources, bad = read_path(path)
+        errors.extend(FileError(exc.path, exc.reason) for exc in bad)
         for source in sources:
             try:
                 doc = clean.clean(source)
