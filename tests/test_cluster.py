@@ -1,0 +1,111 @@
+"""Story clustering: one story per real-world event, decided as each article arrives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from rashomon import nlp
+from rashomon.cluster import ClusterItem, StoryClusterer, cluster_items, default_params, item_from_spacy
+
+REPO = Path(__file__).resolve().parents[1]
+ECB = Path(__file__).resolve().parents[2] / "shared" / "bench" / "ecbplus" / "docs.json"
+TOPICS = ("1", "4", "13")  # rehab check-ins, a death of a celebrity, a church fire
+
+
+@pytest.fixture(scope="module")
+def ecb_items() -> tuple[list[ClusterItem], dict[str, str]]:
+    if not ECB.exists():
+        pytest.skip("shared ECB+ bench data not available")
+    docs = [d for d in json.loads(ECB.read_text("utf-8")) if d["topic"] in TOPICS]
+    parsed = nlp.parse_many(d["text"] for d in docs)
+    items = [item_from_spacy(d["doc_id"], d["text"], None, p) for d, p in zip(docs, parsed)]
+    return items, {d["doc_id"]: d["subtopic"] for d in docs}
+
+
+def example_items() -> list[ClusterItem]:
+    paths = sorted((REPO / "examples").glob("*.txt"))
+    texts = [p.read_text("utf-8") for p in paths]
+    dates = [dt.date(2013, 8, 29), dt.date(2013, 8, 28)]
+    return [item_from_spacy(p.stem, t, d, s) for p, t, d, s in zip(paths, texts, dates, nlp.parse_many(texts))]
+
+
+def purity_and_completeness(stories: list[list[str]], gold: dict[str, str]) -> tuple[float, float]:
+    """Share of documents in a story whose majority is their event; share in their event's main story."""
+    pure = sum(Counter(gold[d] for d in s).most_common(1)[0][1] for s in stories) / len(gold)
+    largest: Counter[str] = Counter()
+    for s in stories:
+        g, n = Counter(gold[d] for d in s).most_common(1)[0]
+        largest[g] = max(largest[g], n)
+    return pure, sum(largest.values()) / len(gold)
+
+
+def test_item_from_spacy_keeps_content_lemmas_and_names() -> None:
+    item = example_items()[0]
+    assert "jalil abbas jilani" in item.entities
+    assert "dialogue" in item.lemmas and "the" not in item.lemmas
+
+
+def test_two_outlets_reporting_one_event_land_in_one_story() -> None:
+    assert len(cluster_items(example_items())) == 1
+
+
+def test_two_events_of_the_same_kind_become_two_stories(ecb_items) -> None:
+    items, gold = ecb_items
+    order = items[:]
+    random.Random(3).shuffle(order)
+    clusterer = StoryClusterer()
+    for item in order:
+        clusterer.add(item)
+    stories = clusterer.stories()
+    assert all(len({gold[d].split("_")[0] for d in s}) == 1 for s in stories), "no story mixes two topics"
+    pure, complete = purity_and_completeness(stories, gold)
+    assert pure >= 0.95, "the two events of a topic stay apart"
+    assert complete >= 0.8, "most of each event's reports end up in its main story"
+
+
+def test_state_survives_a_round_trip_through_json(ecb_items) -> None:
+    items, _ = ecb_items
+    whole = StoryClusterer()
+    for item in items:
+        whole.add(item)
+    first = StoryClusterer()
+    for item in items[:30]:
+        first.add(item)
+    resumed = StoryClusterer.from_dict(json.loads(json.dumps(first.to_dict())))
+    for item in items[30:]:
+        resumed.add(item)
+    assert resumed.stories() == whole.stories()
+
+
+def test_adding_an_article_twice_does_not_duplicate_it(ecb_items) -> None:
+    items, _ = ecb_items
+    clusterer = StoryClusterer()
+    first = clusterer.add(items[0])
+    assert clusterer.add(items[0]) == first
+    assert clusterer.stories() == [[items[0].doc_id]]
+
+
+def test_candidates_come_from_the_index_not_from_every_story(ecb_items) -> None:
+    items, _ = ecb_items
+    clusterer = StoryClusterer()
+    for item in items:
+        assert len(clusterer.candidate_features(item)) <= clusterer.params.max_candidates
+        clusterer.add(item)
+
+
+def test_stories_quiet_for_longer_than_the_horizon_are_not_joined() -> None:
+    a, b = example_items()
+    late = ClusterItem(b.doc_id, b.text, a.published + dt.timedelta(days=400), b.entities, b.lemmas)
+    assert len(cluster_items([a, late])) == 2
+
+
+def test_shipped_parameters_record_how_they_were_fitted() -> None:
+    params = default_params()
+    assert params.weights and 0 < params.threshold < 1
+    assert len(params.meta["cv_folds"]) >= 3
