@@ -49,10 +49,8 @@ class DocumentLayers:
     cluster_item: cluster.ClusterItem | None = None
 
 
-def read_sources(paths: Iterable[str | Path], errors: list[FileError]) -> list[Document]:
-    """Ingest and clean; bad files are recorded in `errors` and the batch goes on."""
-    files, expand_errors = ingest.expand(paths)
-    errors.extend(expand_errors)
+def clean_sources(files: Iterable[Path], errors: list[FileError]) -> list[Document]:
+    """Read and clean files; bad files and records are recorded in `errors` and the batch goes on."""
     documents: list[Document] = []
     seen: set[str] = set()
     for path in files:
@@ -74,6 +72,13 @@ def read_sources(paths: Iterable[str | Path], errors: list[FileError]) -> list[D
     return documents
 
 
+def read_sources(paths: Iterable[str | Path], errors: list[FileError]) -> list[Document]:
+    """Find the files under `paths`, then read and clean them."""
+    files, expand_errors = ingest.expand(paths)
+    errors.extend(expand_errors)
+    return clean_sources(files, errors)
+
+
 def analyse_document(document: Document, parsed: Doc) -> DocumentLayers:
     """The per-document layers: mentions, dates, amounts, events and claims of one article."""
     anchor = timex.document_anchor(document.published, document.text)
@@ -88,23 +93,50 @@ def analyse_document(document: Document, parsed: Doc) -> DocumentLayers:
     return DocumentLayers(document, mentions, dates, amounts, found_events, found_claims, item)
 
 
-def analyze(paths: Iterable[str | Path], progress: Progress | None = None) -> Analysis:
-    """Read, clean, analyse and group the documents under `paths` (files or directories)."""
-    errors: list[FileError] = []
-    documents = read_sources(paths, errors)
-    analysis = analyze_documents(documents, progress)
+def analyze(paths: Iterable[str | Path], progress: Progress | None = None, workers: int | None = 1,
+            scheduler: str | None = None, dask_local: bool = False) -> Analysis:
+    """Read, clean, analyse and group the documents under `paths` (files or directories).
+
+    Per-document stages run on `workers` processes (None: all cores), on the Dask cluster at
+    `scheduler`, or on a Dask LocalCluster (`dask_local`); the story-level stages run here.
+    The result is the same whichever way the per-document work ran.
+    """
+    from rashomon import parallel
+
+    files, errors = ingest.expand(paths)
+    work = parallel.batches(files)
+    run = parallel.executor(workers, scheduler, dask_local)
+    layers: list[DocumentLayers] = []
+    seen: set[str] = set()
+    done = 0
+    for result in run(work):
+        errors.extend(result.errors)
+        for layer in result.layers:
+            if layer.document.id not in seen:  # the same bytes in two batches: one document
+                seen.add(layer.document.id)
+                layers.append(layer)
+        done += result.files
+        if progress:
+            progress("analyse", done, len(files))
+    analysis = assemble(layers, progress)
     analysis.errors = errors + analysis.errors
     return analysis
 
 
 def analyze_documents(documents: Sequence[Document], progress: Progress | None = None) -> Analysis:
-    """The whole analysis of already-cleaned documents."""
+    """The whole analysis of already-cleaned documents, in this process."""
     layers: list[DocumentLayers] = []
     total = len(documents)
     for i, (document, parsed) in enumerate(zip(documents, nlp.parse_many(d.text for d in documents))):
         layers.append(analyse_document(document, parsed))
         if progress:
             progress("analyse", i + 1, total)
+    return assemble(layers, progress)
+
+
+def assemble(layers: Sequence[DocumentLayers], progress: Progress | None = None) -> Analysis:
+    """The story-level half: copies, stories, and each story's resolved layers (one node)."""
+    documents = [layer.document for layer in layers]
     report = dedup.detect_copies(documents)
     for document in documents:
         document.copy_of = report.copy_of.get(document.id)
@@ -118,7 +150,7 @@ def analyze_documents(documents: Sequence[Document], progress: Progress | None =
         if progress:
             progress("stories", n + 1, len(groups))
     stories.sort(key=lambda s: (s.event_date or "", s.headline), reverse=True)
-    return Analysis(documents=list(documents), stories=stories)
+    return Analysis(documents=documents, stories=stories)
 
 
 def build_story(layers: Sequence[DocumentLayers], copy_groups: Sequence[SourceGroup]) -> Story:
