@@ -61,3 +61,56 @@ def test_acronym_joins_its_organisation():
     ))
     sco = next(e for e in ents if e.type == "ORG" and "SCO" in e.aliases + [e.name])
     assert sco.name == "Shanghai Cooperation Organisation"
+
+
+def test_role_phrase_refers_back_to_the_one_person_holding_it():
+    ents = resolve(_mentions(
+        "Foreign Secretary Jalil Abbas Jilani was in Moscow on Wednesday. "
+        "The Foreign Secretary met his Russian counterpart. Jilani said talks went well."
+    ))
+    jilani = _person(ents, "Jalil Abbas Jilani")
+    assert {"Foreign Secretary", "Jilani"} <= set(jilani.aliases) | {jilani.name}
+
+
+def test_pronouns_and_repeated_descriptions_join_their_antecedent():
+    from rashomon.entities import mention_for_span
+    from rashomon.model import Mention
+
+    text = "Lindsay Lohan checked into rehab on Thursday . She left the facility later . The facility is in Malibu ."
+    doc = nlp.parse(text)
+    spans = [("Lindsay Lohan", "PERSON"), ("She", "PERSON"), ("facility", "FAC"), ("The facility", "FAC")]
+    mentions: list[Mention] = []
+    pos = 0
+    for s, label in spans:
+        start = text.index(s, pos)
+        mentions.append(mention_for_span(doc, "d", start, start + len(s), label))
+        pos = start + len(s)
+    resolve(mentions)
+    assert mentions[0].entity == mentions[1].entity
+    assert mentions[2].entity == mentions[3].entity != mentions[0].entity
+
+
+def test_spelled_out_initials_and_corporate_suffixes_meet():
+    from rashomon.entities import _org_key
+
+    assert _org_key("U . S . Geological Survey") == _org_key("US Geological Survey")
+    assert _org_key("the Hewlett - Packard Co .") == _org_key("Hewlett-Packard")
+    assert _org_key("the Betty Ford Centre in Rancho Mirage , Calif") == _org_key("Betty Ford Center")
+
+
+def test_team_short_name_joins_its_full_name_across_reports():
+    ents = resolve(_mentions(
+        "The Indianapolis Colts beat the Kansas City Chiefs 20-13 on Sunday.",
+        "The Colts clinched a playoff berth after the Chiefs lost again.",
+    ))
+    chiefs = [e for e in ents if "Chiefs" in e.name or "Chiefs" in e.aliases]
+    assert len(chiefs) == 1 and len(chiefs[0].documents) == 2
+    assert chiefs[0].name == "Kansas City Chiefs"
+
+
+def test_different_given_names_never_merge_even_across_reports():
+    ents = resolve(_mentions(
+        "Saints running back Pierre Thomas was placed on injured reserve.",
+        "Dallas linebacker Zach Thomas signed a new contract.",
+    ))
+    assert _person(ents, "Pierre Thomas") is not _person(ents, "Zach Thomas")

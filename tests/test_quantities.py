@@ -39,3 +39,23 @@ def test_rounding_is_not_a_contradiction_but_a_different_figure_is():
     c = _one("trade of $4 billion")
     assert compatible(a, b)
     assert not compatible(a, c)
+
+
+def test_ranges_keep_both_ends_and_the_scale_applies_to_both():
+    # ECB+ 10_2ecb: "the Orioles ( seven years , $ 140- $ 150 million )"
+    q = _one("the Orioles ( seven years , $ 140- $ 150 million ) were said to be in")
+    assert (q.value, q.value_max, q.unit, q.qualifier) == (140_000_000, 150_000_000, "USD", "range")
+    people = _one("Officials said between 10 and 20 people died in the blaze.")
+    assert (people.value, people.value_max, people.unit) == (10, 20, "people")
+
+
+def test_physical_units_are_normalised():
+    a = _one("The man aged in his early 30s fell about 600 metres while climbing.")
+    b = _one("Robert Buckley slipped on ice and fell 700 meters to his death.")
+    assert (a.value, a.unit, a.qualifier) == (600, "m", "approximately")
+    assert (b.value, b.unit) == (700, "m")
+    assert not compatible(a, b)
+
+
+def test_a_span_of_years_is_not_a_count():
+    assert find_quantities("In 2010-2012 they lost money.", "d") == []

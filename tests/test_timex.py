@@ -49,3 +49,37 @@ def test_dates_of_different_precision_are_compatible_when_one_contains_the_other
     assert compatible("2013", "2013-08-28")
     assert not compatible("2012", "2013-08")
     assert not compatible("2013-08-28", "2013-08-27")
+
+
+# Real ECB+ lines (tokenised as in the corpus), with the dates a reader gives them.
+@pytest.mark.parametrize(
+    ("text", "anchor"),
+    [
+        ("http : / / www . cbsnews . com / x /\nMay 2 , 2013 , 1 : 12 PM\nLawyer : Lindsay Lohan", dt.date(2013, 5, 2)),
+        ("http : / / www . forbes . com / sites / x /\n9 / 10 / 2010 @ 1 : 19PM\nFemale Employee", dt.date(2010, 9, 10)),
+        ("http : / / www . stampedeblue . com / 2012 / 12 / 23 / 3799068 / colts\nColts Clinch Playoff Spot", dt.date(2012, 12, 23)),
+        ("http : / / omaha . com / article / 20130308 / BLUEJAYS / 703089893\nMcDermott fuels Bluejays", dt.date(2013, 3, 8)),
+        ("http : / / centralasiaonline . com / x\nTurkmen election\n2013 - 09 - 26\nFor the first time", dt.date(2013, 9, 26)),
+    ],
+)
+def test_anchor_is_read_from_dateline_formats_and_urls(text, anchor):
+    assert document_anchor(None, text) == anchor
+
+
+def test_future_cue_after_the_date_points_forward_but_not_after_a_reporting_verb():
+    friday = dt.date(2013, 3, 8)
+    ahead = find_dates("In Saturday's semifinals , Creighton will play No . 5 seed Indiana State .", "d", friday)
+    assert ahead[0].value == "2013-03-09"
+    said = find_dates("Lohan's attorney said Thursday the actress will stay in rehab .", "d", dt.date(2013, 5, 3))
+    assert said[0].value == "2013-05-02"
+
+
+def test_month_day_inherits_a_year_stated_earlier_in_the_sentence():
+    text = "Ortiz was killed June 24 , 2005 while investigating a June 20 shooting ."
+    refs = find_dates(text, "d", dt.date(2007, 3, 20))
+    assert [r.value for r in refs] == ["2005-06-24", "2005-06-20"]
+
+
+def test_abbreviated_month_with_a_spaced_period():
+    refs = find_dates("Financial details of the acquisition , announced Nov . 12 , were not disclosed .", "d", dt.date(2007, 11, 12))
+    assert refs[0].value == "2007-11-12"

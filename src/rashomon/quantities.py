@@ -54,6 +54,25 @@ MONEY_SUFFIX = re.compile(
 )
 PERCENT = re.compile(_QUAL + _NUM + r"\s?(?:%|per\s?cent\b|percent\b)", re.I)
 RANGE_JOIN = re.compile(r"^\s*(?:-|–|to|and)\s*", re.I)
+# Physical units, normalised to one spelling per unit (SI symbol where there is one).
+UNITS = {
+    "km": "km", "kms": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+    "metre": "m", "metres": "m", "meter": "m", "meters": "m", "cm": "cm", "centimetres": "cm", "centimeters": "cm",
+    "mile": "mi", "miles": "mi", "foot": "ft", "feet": "ft", "ft": "ft", "yard": "yd", "yards": "yd",
+    "kg": "kg", "kilogram": "kg", "kilograms": "kg", "kilo": "kg", "kilos": "kg", "tonne": "t", "tonnes": "t",
+    "ton": "t", "tons": "t", "lb": "lb", "lbs": "lb", "litre": "l", "litres": "l", "liter": "l", "liters": "l",
+    "gallon": "gal", "gallons": "gal", "hectare": "ha", "hectares": "ha", "acre": "acre", "acres": "acre",
+    "mph": "mph", "km/h": "km/h", "kph": "km/h", "degrees": "degree", "ghz": "GHz", "mw": "MW", "gw": "GW",
+}
+_UNIT = r"(?P<unit>" + "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True)) + r")\b"
+_NUM2 = _NUM.replace("?P<num>", "?P<num2>")
+PHYSICAL = re.compile(
+    r"(?:(?P<between>between)\s+)?" + _QUAL + _NUM + r"(?:\s*(?:-|–|to|and)\s*" + _NUM2 + r")?\s?(?:-\s?)?" + _UNIT, re.I
+)
+MONEY_RANGE = re.compile(
+    r"(?:between\s+)?" + _CUR + r"\s?" + _NUM + r"\s*(?:-|–|to|and)\s*(?:US\s?)?(?:\$|€|£)?\s?" + _NUM2 + _SCALE, re.I
+)
+COUNT_RANGE = re.compile(r"(?:between\s+)?" + _NUM + r"\s*(?:-|–|to|and)\s*" + _NUM2 + _SCALE + r"\s+(?P<noun>[a-z]+)", re.I)
 
 
 def _number(num: str, scale: str | None) -> float:
@@ -79,6 +98,15 @@ def find_quantities(text: str, document: str, doc: Doc | None = None) -> list[Qu
         taken.append((start, end))
         found.append(Quantity(document, start, end, text[start:end], value, unit, qualifier))
 
+    def add_range(start: int, end: int, lo: float, hi: float, unit: str | None) -> None:
+        add(start, end, lo, unit, "range")
+        if found and found[-1].start == start:
+            found[-1].value_max = hi
+
+    for m in MONEY_RANGE.finditer(text):  # "$140- $150 million": the scale applies to both ends
+        cur = re.sub(r"\s+", "", m.group("cur").lower())
+        unit = CURRENCY_SYMBOLS.get(cur, "USD")
+        add_range(m.start(), m.end(), _number(m.group("num"), m.group("scale")), _number(m.group("num2"), m.group("scale")), unit)
     for m in MONEY_PREFIX.finditer(text):
         cur = re.sub(r"\s+", " ", m.group("cur").lower())
         unit = CURRENCY_SYMBOLS.get(cur) or CURRENCY_SYMBOLS.get(cur.replace(" ", ""), "USD")
@@ -88,6 +116,16 @@ def find_quantities(text: str, document: str, doc: Doc | None = None) -> list[Qu
         add(m.start(), m.end(), _number(m.group("num"), m.group("scale")), unit, _qualifier(m))
     for m in PERCENT.finditer(text):
         add(m.start(), m.end(), float(m.group("num").replace(",", "")), "percent", _qualifier(m))
+    for m in PHYSICAL.finditer(text):
+        unit = UNITS[m.group("unit").lower()]
+        if m.group("num2"):
+            add_range(m.start(), m.end(), _number(m.group("num"), None), _number(m.group("num2"), None), unit)
+        else:
+            add(m.start(), m.end(), _number(m.group("num"), None), unit, _qualifier(m))
+    for m in COUNT_RANGE.finditer(text):
+        lo, hi = _number(m.group("num"), m.group("scale")), _number(m.group("num2"), m.group("scale"))
+        if lo < hi and not re.fullmatch(r"(?:19|20)\d\d", m.group("num")):  # "2010-2012" is not a count
+            add_range(m.start(), m.end(), lo, hi, m.group("noun").lower())
     if doc is not None:
         for q in _counts(doc, document):
             add(q.start, q.end, q.value, q.unit, q.qualifier)

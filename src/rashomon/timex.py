@@ -39,20 +39,20 @@ WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thurs
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
-_MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\.|\s\.(?=\s*\d))?"
 _WD = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
 
 # Ordered from most to least specific; the scanner keeps the longest non-overlapping matches.
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("iso", re.compile(r"\b(?P<year>(?:1[89]|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b")),
-    ("mdy", re.compile(rf"\b(?:{_WD},?\s+)?{_MON}\s+{_DAY},?\s+{_YEAR}\b", re.I)),
-    ("dmy", re.compile(rf"\b(?:{_WD},?\s+)?(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MON},?\s+{_YEAR}\b", re.I)),
-    ("my", re.compile(rf"\b(?:(?P<rel>early|mid|late|earlier|later|last|next|this)\s+)?{_MON},?\s+{_YEAR}\b", re.I)),
-    ("md", re.compile(rf"\b(?:{_WD},?\s+)?{_MON}\s+{_DAY}\b(?!,?\s+\d)", re.I)),
-    ("dm", re.compile(rf"\b(?:{_WD},?\s+)?(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MON}\b(?!,?\s+\d)", re.I)),
-    ("rel_month_name", re.compile(rf"\b(?P<rel>last|next|this|earlier this|in|since|until|by)\s+{_MON}\b(?!,?\s+(?:[0-3]?\d\b|(?:1[89]|20)\d\d))", re.I)),
+    ("iso", re.compile(r"\b(?P<year>(?:1[89]|20)\d\d)\s?-\s?(?P<m>[01]\d)\s?-\s?(?P<day>[0-3]\d)\b")),
+    ("mdy", re.compile(rf"\b(?:{_WD}\s?,?\s+)?{_MON}\s+{_DAY}\s?,?\s+{_YEAR}\b", re.I)),
+    ("dmy", re.compile(rf"\b(?:{_WD}\s?,?\s+)?(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MON}\s?,?\s+{_YEAR}\b", re.I)),
+    ("my", re.compile(rf"\b(?:(?P<rel>early|mid|late|earlier|later|last|next|this)\s+)?{_MON}\s?,?\s+{_YEAR}\b", re.I)),
+    ("md", re.compile(rf"\b(?:{_WD}\s?,?\s+)?{_MON}\s+{_DAY}\b(?!\s?,?\s+\d)", re.I)),
+    ("dm", re.compile(rf"\b(?:{_WD}\s?,?\s+)?(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MON}\b(?!\s?,?\s+\d)", re.I)),
+    ("rel_month_name", re.compile(rf"\b(?P<rel>last|next|this|earlier this|in|since|until|by)\s+{_MON}\b(?!\s?,?\s+(?:[0-3]?\d\b|(?:1[89]|20)\d\d))", re.I)),
     ("rel_unit", re.compile(r"\b(?P<rel>earlier this|later this|last|next|this|the past|the previous|the coming|the following)\s+(?P<unit>week|month|year|decade|weekend)\b", re.I)),
     ("ago", re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
     ("deictic", re.compile(r"\b(?P<word>today|tonight|yesterday|tomorrow|this morning|this afternoon|this evening|last night)\b", re.I)),
@@ -61,7 +61,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("bare_year", re.compile(r"(?<![\d$€£-])\b(?P<year>(?:19[5-9]|20[0-4])\d)\b(?![-\d%]|\s*(?:million|billion|people|percent))")),
 ]
 
-_FUTURE_CUE = re.compile(r"\b(will|shall|would|is to|are to|is due|are due|scheduled|plans? to|expected to|next)\b", re.I)
+_FUTURE_CUE = re.compile(
+    r"\b(will|shall|would|'ll|is to|are to|is due|are due|scheduled|plans? to|expected to|next|upcoming|looming|"
+    r"(?:advances?|set|poised|slated) to)\b|’ll", re.I)
+FUTURE_REACH = 60  # characters after a date in which a future cue still speaks of it
+_PAST_REPORT = re.compile(r"\b(said|announced|told|reported|added|confirmed|stated|wrote|tweeted)\s*$", re.I)
+# Head-of-article dates that only metadata lines use: "9 / 10 / 2010", URL paths "/2012/12/23/", "20130308".
+_NUMERIC_DATE = re.compile(r"(?<![\d/])(?P<a>[01]?\d)\s?/\s?(?P<b>[0-3]?\d)\s?/\s?(?P<year>(?:19|20)\d\d)\b")
+_URL_DATE = re.compile(r"/\s?(?P<year>(?:19|20)\d\d)\s?/\s?(?P<m>[01]?\d)\s?/\s?(?P<day>[0-3]?\d)\s?/|(?<!\d)(?P<compact>(?:19|20)\d\d[01]\d[0-3]\d)(?!\d)")
 
 
 def parse_absolute(text: str) -> tuple[dt.date, str] | None:
@@ -78,7 +85,7 @@ def parse_absolute(text: str) -> tuple[dt.date, str] | None:
 def _absolute(kind: str, m: re.Match[str]) -> tuple[dt.date, str] | None:
     g = m.groupdict()
     year = int(g["year"])
-    month = int(g["m"]) if kind == "iso" else MONTHS[g["mon"].lower().rstrip(".")]
+    month = int(g["m"]) if kind == "iso" else _month(g["mon"])
     if kind == "my":
         return dt.date(year, month, 1), "month"
     try:
@@ -102,8 +109,17 @@ def _shift_months(date: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def resolve(kind: str, m: re.Match[str], anchor: dt.date | None, context: str) -> tuple[str | None, str]:
-    """Return (ISO value, granularity) for one match; None when it cannot be placed."""
+def resolve(
+    kind: str, m: re.Match[str], anchor: dt.date | None, context: str, after: str = "", year: int | None = None
+) -> tuple[str | None, str]:
+    """Return (ISO value, granularity) for one match; None when it cannot be placed.
+
+    `context` is the sentence before the match and `after` the rest of its sentence: a future
+    cue before it ("will resume on Friday"), or after it unless a reporting verb precedes it
+    ("In Saturday's semifinals X will play", but not "said Friday it will"), points forward.
+    `year` is a year the same sentence already stated ("killed June 24, 2005 ... a June 20
+    incident"), which a month-day without its year inherits.
+    """
     g = m.groupdict()
     if kind in ("iso", "mdy", "dmy", "my"):
         value = _absolute(kind, m)
@@ -112,19 +128,29 @@ def resolve(kind: str, m: re.Match[str], anchor: dt.date | None, context: str) -
         return fmt(*value), value[1]
     if kind in ("year", "bare_year"):
         return g["year"], "year"
-    future = bool(_FUTURE_CUE.search(context))
+    future = bool(_FUTURE_CUE.search(context)) or (
+        bool(_FUTURE_CUE.search(after[:FUTURE_REACH])) and not _PAST_REPORT.search(context)
+    )
+    if kind in ("md", "dm") and year is not None:
+        try:
+            return dt.date(year, _month(g["mon"]), int(g["day"])).isoformat(), "day"
+        except ValueError:
+            return None, "unknown"
     if anchor is None:
         return None, "unknown"
     if kind in ("md", "dm"):
-        month = MONTHS[g["mon"].lower().rstrip(".")]
+        month = _month(g["mon"])
         try:
             candidates = [dt.date(anchor.year + k, month, int(g["day"])) for k in (-1, 0, 1)]
         except ValueError:
             return None, "unknown"
-        best = min(candidates, key=lambda d: abs((d - anchor).days))
+        if future:
+            best = min(d for d in candidates if d >= anchor)
+        else:
+            best = min(candidates, key=lambda d: abs((d - anchor).days))
         return best.isoformat(), "day"
     if kind == "rel_month_name":
-        month = MONTHS[g["mon"].lower().rstrip(".")]
+        month = _month(g["mon"])
         rel = g["rel"].lower()
         if rel == "last":
             year = anchor.year if month < anchor.month else anchor.year - 1
@@ -171,7 +197,9 @@ def resolve(kind: str, m: re.Match[str], anchor: dt.date | None, context: str) -
         rel = (g.get("rel") or "").lower()
         back = (anchor.weekday() - target) % 7
         if rel == "next" or (future and rel != "last"):
-            ahead = (target - anchor.weekday()) % 7 or 7
+            ahead = (target - anchor.weekday()) % 7
+            if rel == "next" and ahead == 0:
+                ahead = 7  # "will play Saturday" written on a Saturday is today; "next Saturday" is not
             return (anchor + dt.timedelta(days=ahead)).isoformat(), "day"
         if rel == "last" and back == 0:
             back = 7
@@ -191,9 +219,13 @@ def find_dates(text: str, document: str, anchor: dt.date | None) -> list[TimeRef
     for start, end, kind, m in found:
         if start < last_end:
             continue
-        sentence_start = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+        sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+        sentence_end = min(i for i in (text.find(". ", end), text.find("\n", end), len(text)) if i >= 0)
         context = text[sentence_start:start]
-        value, granularity = resolve(kind, m, anchor, context)
+        year = next((int(r.value[:4]) for r in reversed(refs)
+                     if r.start >= sentence_start and r.value and r.granularity in ("day", "month")
+                     and _stated_year(r.text)), None)
+        value, granularity = resolve(kind, m, anchor, context, text[end:sentence_end], year)
         surface_start, surface_end = _trim_preposition(text, start, end, kind)
         refs.append(
             TimeRef(
@@ -208,6 +240,14 @@ def find_dates(text: str, document: str, anchor: dt.date | None) -> list[TimeRef
         )
         last_end = end
     return refs
+
+
+def _stated_year(text: str) -> bool:
+    return bool(re.search(r"\b(?:1[89]|20)\d\d\b", text))
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.lower().rstrip(". ")]
 
 
 def _trim_preposition(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
@@ -226,12 +266,32 @@ def document_anchor(published: str | None, text: str) -> dt.date | None:
         except ValueError:
             pass
     head = text[:1500]
+    found: list[tuple[int, dt.date]] = []
     for kind in ("iso", "mdy", "dmy"):
-        m = dict(PATTERNS)[kind].search(head)
-        if m:
+        for m in dict(PATTERNS)[kind].finditer(head):
             value = _absolute(kind, m)
             if value:
-                return value[0]
+                found.append((m.start(), value[0]))
+                break
+    for m in _NUMERIC_DATE.finditer(head):  # "9 / 10 / 2010": month first unless it cannot be
+        a, b, year = int(m["a"]), int(m["b"]), int(m["year"])
+        month, day = (a, b) if a <= 12 else (b, a)
+        try:
+            found.append((m.start(), dt.date(year, month, day)))
+            break
+        except ValueError:
+            continue
+    if found:
+        return min(found, key=lambda f: f[0])[1]
+    first_line = text.split("\n", 1)[0]  # a URL such as ".../2012/12/23/..." or ".../20130308/..."
+    for m in _URL_DATE.finditer(first_line):
+        digits = m["compact"]
+        try:
+            if digits:
+                return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+            return dt.date(int(m["year"]), int(m["m"]), int(m["day"]))
+        except ValueError:
+            continue
     return None
 
 
