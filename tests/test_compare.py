@@ -2,7 +2,7 @@
 
 import pytest
 
-from rashomon.compare import roles_conflict
+from rashomon.compare import compare_texts, roles_conflict
 
 
 @pytest.mark.parametrize(
@@ -18,6 +18,59 @@ from rashomon.compare import roles_conflict
 )
 def test_role_phrases_conflict_only_when_they_name_different_offices(a, b, conflict):
     assert roles_conflict(a, b) is conflict
+
+
+def _verdicts(a: str, b: str) -> list[tuple[str, list[str]]]:
+    return [(f.status, [c.slot for c in f.conflicts]) for f in compare_texts(a, b, published="2013-08-29")]
+
+
+# Paraphrases and compatible differences (the list, and real ECB+ wording): never disputes.
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Bilateral trade stood at almost US $542 million last year.", "Bilateral trade was over half a billion dollars last year."),
+        ("Army Chief Gen Kayani visited Russia last year.", "Gen Ashfaq Kiyani visited Russia in 2012."),
+        ("Jilani arrived in Moscow on Wednesday.", "Jilani arrived in Moscow on August 28."),
+        ("On Friday, 36-year-old Duncan Raite died after slipping and falling about 60 metres from a ridge.",
+         "On Friday, 36-year-old Duncan Rait died after slipping and falling about 60m from a ridge near the Tasman Glacier."),
+        ("A powerful earthquake hit southern Iran on Sunday, killing 10 people.",
+         "A powerful quake struck southern Iran on Sunday, killing ten people, officials said."),
+        ("Lohan checked into the Betty Ford Center late Thursday night.", "Early Friday morning, Lohan checked into the Betty Ford Center."),
+    ],
+)
+def test_compatible_reports_are_not_disputed(a, b):
+    assert all(status != "disputed" for status, _ in _verdicts(a, b))
+
+
+def test_paraphrased_dialogue_in_moscow_is_corroborated():
+    verdicts = _verdicts("Foreign Secretary Jalil Abbas Jilani was in Moscow on Wednesday for the first strategic dialogue between Russia and Pakistan.",
+                         "The Pakistan-Russia strategic dialogue has started in Moscow on Wednesday.")
+    assert ("corroborated", []) in verdicts
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "slot"),
+    [  # real ECB+ reports that disagree, and real sentences with one slot changed
+        ("The 6.1-magnitude quake struck Qeshm island, home to 120,000 people, state media said.",
+         "The 5.9-magnitude quake struck Qeshm island, home to 120,000 people, state media said.", "number"),
+        ("On Saturday, 32-year-old Englishman Robert Buckley fell about 600 metres while climbing to a small hut on Mount Sefton.",
+         "31-year-old Robert Buckley of the U.K. slipped on ice and fell 700 meters to his death.", "number"),
+        ("A publicist says Tara Reid has checked herself into rehab.", "A publicist says Joique Bell has checked herself into rehab.", "person"),
+        ("Fred LaRue was found dead in a hotel room in Biloxi, Mississippi.", "Fred LaRue was not found dead in a hotel room in Biloxi, Mississippi.", "negation"),
+        ("Williams died early Thursday in her sleep, according to her longtime publicist Harlan Boll.",
+         "Williams died early Saturday in her sleep, according to her longtime publicist Harlan Boll.", "date"),
+        ("A fire-bomb attack on a bank in Greece killed at least three people Wednesday.",
+         "A fire-bomb attack on a bank in France killed at least three people Wednesday.", "place"),
+    ],
+)
+def test_contradicting_reports_are_disputed_on_the_slot_that_differs(a, b, slot):
+    verdicts = _verdicts(a, b)
+    assert any(status == "disputed" and slot in slots for status, slots in verdicts), verdicts
+
+
+def test_a_hedged_denial_is_not_a_contradiction():
+    verdicts = _verdicts("The fire was set by an arsonist, police said.", "The fire may not have been set by an arsonist.")
+    assert all("negation" not in slots for _, slots in verdicts)
 
 
 def _analyse(tmp_path, pages):

@@ -10,14 +10,47 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from rashomon.entities import lexicon as role_lexicon
 from rashomon.entities import role_of
 from rashomon.model import Claim, Event, Mention, Quantity, TimeRef
+from rashomon.quantities import QUALIFIERS, SCALES, WORD_NUMBERS
+
+
+@dataclass
+class Measure(Quantity):
+    """A number a claim states, with what it measures: the unit, or "age"/"magnitude", and the
+    verb it hangs from ("kill" in "killing 10 people", "injure" in "injuring 80"), so that
+    comparison pairs the death toll of one report with the death toll of another, not with its
+    count of injured."""
+
+    measures: str | None = None
+
+
+@dataclass
+class ClauseClaim(Claim):
+    """A claim with the slots comparison needs beyond the shared `Claim`: who is named in which
+    syntactic slot, the roles written there, who the claim is attributed to, and its modality.
+
+    `person_slots` pairs a slot ("subject", "object", "source") with a mention ref; `role_slots`
+    pairs a slot with a role phrase and its span. `modality` is "reported" (attributed),
+    "possible" (may/might/could, reportedly, allegedly) or "planned" (will, to, expected), else None.
+    """
+
+    person_slots: list[tuple[str, str]] = field(default_factory=list)
+    role_slots: list[tuple[str, str, int, int]] = field(default_factory=list)
+    source_span: tuple[int, int] | None = None
+    modality: str | None = None
 
 REPORTING_VERBS = {"say", "tell", "believe", "report", "claim", "add", "note", "state", "announce", "confirm",
-                   "insist", "argue", "think", "told", "suggest", "allege", "refer"}
+                   "insist", "argue", "think", "told", "suggest", "allege", "refer", "explain", "quote"}
+HEDGES = {"may", "might", "could", "reportedly", "allegedly", "apparently", "possibly", "probably", "perhaps"}
+PLANNED = {"will", "shall", "would", "expect", "plan", "schedule", "due"}
+MAGNITUDE = {"magnitude", "richter", "measuring", "measure"}
+AGE_CUES = {"aged", "age"}
 ORDINAL = re.compile(r"\b(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))"
                      r"(?:\s+ever)?\s+time\b", re.I)
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
@@ -28,8 +61,12 @@ def _clause_heads(sent: Span) -> list[Token]:
     root = sent.root
     heads = [root]
     for tok in sent:
-        if tok.dep_ == "conj" and tok.head in heads and tok.pos_ in ("VERB", "AUX"):
+        if tok.head not in heads or tok.pos_ not in ("VERB", "AUX"):
+            continue
+        if tok.dep_ == "conj" and any(c.dep_ in ("dobj", "nsubj", "nsubjpass", "prep", "attr") for c in tok.children):
             heads.append(tok)
+        elif tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.i > tok.head.i and any(c.dep_ == "dobj" for c in tok.children):
+            heads.append(tok)  # "..., killing 10 people": a second fact about the same subject
     return heads
 
 
@@ -51,7 +88,7 @@ def _subject(head: Token) -> Token | None:
     for c in head.children:
         if c.dep_ in ("nsubj", "nsubjpass"):
             return c
-    if head.dep_ == "conj":
+    if head.dep_ in ("conj", "advcl"):
         return _subject(head.head)
     return None
 
@@ -73,26 +110,43 @@ def find_claims(doc: Doc, document: str, mentions: Sequence[Mention], dates: Seq
             continue
         heads = _clause_heads(sent)
         for head in heads:
-            attribution = None
+            source: list[Token] = []
             content_head = head
             if head.lemma_.lower() in REPORTING_VERBS:
                 comp = next((c for c in head.children if c.dep_ == "ccomp"), None)
                 subj = _subject(head)
                 if comp is not None and subj is not None:
-                    attribution = " ".join(t.text for t in _np_tokens(subj))
+                    source = _np_tokens(subj)
                     content_head = comp
             toks = _clause_tokens(content_head, heads) if content_head is head else list(content_head.subtree)
-            if not toks or sum(t.is_alpha for t in toks) < 3:
+            if not source:
+                source = _according_to(toks)
+                if source:
+                    toks = [t for t in toks if t.i < source[0].i - 2 or t.i > source[-1].i]
+                    while toks and (toks[-1].dep_ == "punct" or toks[-1].is_space):
+                        toks.pop()
+            minimum = 3 if content_head is sent.root or content_head.dep_ == "ccomp" else 2
+            if not toks or sum(t.is_alpha or t.like_num for t in toks) < minimum:
                 continue
             start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
             claims.append(_claim(doc, document, f"{document}:{len(claims)}", content_head, toks, start, end,
-                                 mentions, dates, quantities, events, home_country, attribution))
+                                 mentions, dates, quantities, events, home_country, source))
     return claims
+
+
+def _according_to(toks: Sequence[Token]) -> list[Token]:
+    """The source of "..., according to UN spokesman Christopher Gunness"."""
+    for t in toks:
+        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+            obj = next((c for c in t.doc[t.i + 1].children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                return _np_tokens(obj)
+    return []
 
 
 def _claim(doc: Doc, document: str, cid: str, head: Token, toks: list[Token], start: int, end: int,
            mentions: Sequence[Mention], dates: Sequence[TimeRef], quantities: Sequence[Quantity],
-           events: Sequence[Event], home: str | None, attribution: str | None) -> Claim:
+           events: Sequence[Event], home: str | None, source: list[Token]) -> ClauseClaim:
     inside = lambda s, e: start <= s and e <= end  # noqa: E731
     clause_mentions = [m for m in mentions if inside(m.start, m.end)]
     subject = _subject(head)
@@ -112,14 +166,20 @@ def _claim(doc: Doc, document: str, cid: str, head: Token, toks: list[Token], st
                 role, role_span = phrase.text, (phrase.start, phrase.end)
     event = next((e for e in events if e.start <= head.idx < e.end and _trigger_in(e, doc, toks)), None)
     predicate = f"{event.action}:{event.mode or ''}" if event else head.lemma_.lower()
-    places = sorted({m.country for m in clause_mentions if m.type in ("GPE", "LOC", "FAC") and m.country
-                     and m not in subject_mentions})
+    places = sorted(m.country for m in clause_mentions if m.type in ("GPE", "LOC", "FAC") and m.country
+                    and m not in subject_mentions)
     if home and any(t.lower_ == "here" for t in toks):
         places.append(home)
     text = doc.text[start:end]
     ordinal = ORDINAL.search(text)
     lemmas = _lemmas(toks, clause_mentions)
-    return Claim(
+    source_span = (source[0].idx, source[-1].idx + len(source[-1].text)) if source else None
+    source_mentions = [m for m in mentions if source_span and source_span[0] <= m.start and m.end <= source_span[1]]
+    person_slots = [(_slot_of(doc, m, subject_mentions), mention_ref(m)) for m in clause_mentions if m.type == "PERSON"]
+    person_slots += [("source", mention_ref(m)) for m in source_mentions if m.type == "PERSON"]
+    role_slots = _role_slots(doc, toks, clause_mentions, subject_mentions, role, role_span)
+    role_slots += _source_roles(doc, source, source_mentions)
+    return ClauseClaim(
         id=cid,
         document=document,
         start=start,
@@ -134,12 +194,223 @@ def _claim(doc: Doc, document: str, cid: str, head: Token, toks: list[Token], st
         objects=[mention_ref(m) for m in clause_mentions if m not in subject_mentions],
         places=places,
         dates=[d for d in dates if inside(d.start, d.end)],
-        quantities=[q for q in quantities if inside(q.start, q.end)],
+        quantities=measures(doc, toks, [q for q in quantities if inside(q.start, q.end)]),
         ordinal=ordinal.group("ord").lower() if ordinal else None,
         negated=any(c.dep_ == "neg" for c in head.children) or bool(event and event.negated),
-        attribution=attribution,
+        attribution=doc.text[source_span[0]:source_span[1]] if source_span else None,
         lemmas=lemmas,
+        person_slots=person_slots,
+        role_slots=role_slots,
+        source_span=source_span,
+        modality=_modality(head, toks, bool(source)),
     )
+
+
+def _modality(head: Token, toks: Sequence[Token], attributed: bool) -> str | None:
+    """How firmly the clause states its fact: hedged, planned, attributed, or plainly asserted."""
+    near = [c for c in head.children if c.dep_ in ("aux", "advmod", "auxpass")]
+    if any(c.lower_ in HEDGES for c in near):
+        return "possible"
+    if any(c.lower_ in PLANNED or c.lemma_ in PLANNED for c in near) or head.lemma_ in PLANNED:
+        return "planned"
+    return "reported" if attributed else None
+
+
+def _slot_of(doc: Doc, m: Mention, subject_mentions: Sequence[Mention]) -> str:
+    if m in subject_mentions:
+        return "subject"
+    tok = doc.char_span(m.start, m.end, alignment_mode="expand")
+    root = tok.root if tok is not None else None
+    if root is not None and root.dep_ in ("dobj", "pobj", "dative", "attr", "oprd", "nsubjpass"):
+        return "object"
+    return "other"
+
+
+def _role_slots(doc: Doc, toks: Sequence[Token], mentions: Sequence[Mention], subject_mentions: Sequence[Mention],
+                role: str | None, role_span: tuple[int, int] | None) -> list[tuple[str, str, int, int]]:
+    """Roles written in the clause: the subject's, and offices named as objects ("told a judge")."""
+    out: list[tuple[str, str, int, int]] = []
+    if role and role_span:
+        out.append(("subject", role, role_span[0], role_span[1]))
+    heads = role_lexicon().role_heads
+    for m in mentions:
+        if m.role and m.role_span and m not in subject_mentions and m.type == "PERSON":
+            out.append((_slot_of(doc, m, subject_mentions), m.role, m.role_span[0], m.role_span[1]))
+    for t in toks:
+        if t.lower_ in heads and t.pos_ == "NOUN" and t.dep_ in ("dobj", "pobj", "attr", "dative"):
+            if not any(m.start <= t.idx < m.end or (m.role_span and m.role_span[0] <= t.idx < m.role_span[1]) for m in mentions):
+                phrase = role_of([c for c in t.subtree if c.i <= t.i])
+                if phrase:
+                    out.append(("object", phrase.text, phrase.start, phrase.end))
+    return out
+
+
+def _source_roles(doc: Doc, source: Sequence[Token], mentions: Sequence[Mention]) -> list[tuple[str, str, int, int]]:
+    for m in mentions:
+        if m.role and m.role_span:
+            return [("source", m.role, m.role_span[0], m.role_span[1])]
+    if source:
+        phrase = role_of([t for t in source if not t.ent_type_ == "PERSON"])
+        if phrase:
+            return [("source", phrase.text, phrase.start, phrase.end)]
+    return []
+
+
+_NUMERIC = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+
+
+def _number(tok: Token) -> float | None:
+    text = tok.lower_
+    if _NUMERIC.match(text):
+        return float(text.replace(",", ""))
+    if text in WORD_NUMBERS:
+        return float(WORD_NUMBERS[text])
+    return None
+
+
+def _context(tok: Token) -> str | None:
+    """The verb a number hangs from: "kill" for "killing 10 people", "injure" for "80 injured"."""
+    for anc in [tok, *tok.ancestors]:
+        if anc.pos_ in ("VERB",) and anc is not tok:
+            return anc.lemma_.lower()
+        if anc.pos_ == "ADJ" and anc.dep_ in ("amod", "acomp") and anc.lemma_.lower() in ("dead", "injured", "wounded", "missing"):
+            return anc.lemma_.lower()
+    for right in tok.doc[tok.i + 1: tok.i + 4]:
+        if right.lemma_.lower() in ("dead", "injured", "wounded", "missing", "kill", "injure", "wound", "die"):
+            return right.lemma_.lower()
+    return None
+
+
+def _kind(tok: Token, toks: Sequence[Token]) -> str | None:
+    """"age" for "36-year-old", "aged 36", "Rait, 36," and "at the age of 91"; "magnitude" near magnitude words."""
+    doc = tok.doc
+    after = " ".join(t.lower_ for t in doc[tok.i + 1: tok.i + 5])
+    before = [t.lower_ for t in doc[max(0, tok.i - 4): tok.i]]
+    if after.startswith(("- year - old", "-year-old", "year - old", "years old", "- year -", "year-old")):
+        return "age"
+    if before[-1:] and before[-1] in AGE_CUES or before[-2:] == ["age", "of"] or before[-3:-1] == ["age", "of"]:
+        return "age"
+    if tok.dep_ == "appos" and tok.head.ent_type_ == "PERSON" or (tok.dep_ == "appos" and tok.head.lower_ in ("actress", "actor", "man", "woman", "boy", "girl")):
+        return "age"
+    if before[-2:] in (["died", "at"], ["dies", "at"], ["dead", "at"]):
+        return "age"
+    window = {t.lower_ for t in doc[max(0, tok.i - 4): tok.i + 4]}
+    if window & MAGNITUDE:
+        return "magnitude"
+    return None
+
+
+def measures(doc: Doc, toks: Sequence[Token], found: Sequence[Quantity]) -> list[Quantity]:
+    """Every number the clause states, as a `Measure`: the amounts `quantities` found (money,
+    percentages, counts) plus ages, magnitudes, bare counts ("injuring 80") and amounts in words
+    ("half a billion dollars"), each with what it measures."""
+    out: list[Quantity] = []
+    for q in found:
+        tok = next((t for t in toks if q.start <= t.idx < q.end and _number(t) is not None or (q.start <= t.idx < q.end and t.like_num)), None)
+        kind = _kind(tok, toks) if tok is not None else None
+        context = None
+        if tok is not None:
+            context = _age_holder(tok) if kind == "age" else _context(tok)
+        out.append(Measure(q.document, q.start, q.end, q.text, q.value, kind or q.unit, q.qualifier, q.value_max,
+                           measures=context))
+    taken = [(q.start, q.end) for q in found]
+    document = found[0].document if found else None
+    skip: set[int] = set()
+    for tok in toks:
+        if tok.i in skip or any(s <= tok.idx < e for s, e in taken):
+            continue
+        words = _word_amount(tok)
+        if words is not None:
+            value, unit, last = words
+            skip.update(range(tok.i, last.i + 1))
+            start, end = tok.idx, last.idx + len(last.text)
+            out.append(Measure(document or "", start, end, doc.text[start:end], value, unit, _qualifier_before(tok),
+                               measures=_context(tok)))
+            continue
+        value = _number(tok)
+        if value is None or tok.ent_type_ in ("TIME", "ORDINAL", "MONEY", "PERCENT"):
+            continue
+        kind = _kind(tok, toks)
+        if tok.ent_type_ == "DATE" and kind != "age" and (1900 <= value <= 2100 or _in_date_phrase(tok)):
+            continue
+        if kind is None and (tok.dep_ == "nummod" and tok.head.pos_ == "NOUN" or value >= 1900 and value <= 2100):
+            unit = tok.head.lemma_.lower() if tok.dep_ == "nummod" else None
+            if unit is None:
+                continue
+        else:
+            unit = kind or "count"
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        if nxt is not None and nxt.lower_ in SCALES and nxt.lower_ not in ("m", "b", "k"):
+            value *= SCALES[nxt.lower_]
+        if nxt is not None and nxt.text in ("-", "–", "/", ":") and kind is None:
+            continue  # scores, fractions, clock times: "91-73", "2 1/2", "2:09"
+        if tok.i > 0 and tok.doc[tok.i - 1].text in ("-", "–", "/", ":", "No.", "#"):
+            continue
+        if document is None:
+            document = ""
+        out.append(Measure(document, tok.idx, tok.idx + len(tok.text), tok.text, value, unit, _qualifier_before(tok),
+                           measures=_age_holder(tok) if unit == "age" else _context(tok)))
+    return out
+
+
+def _in_date_phrase(tok: Token) -> bool:
+    """spaCy tags bare counts as DATE now and then ("injuring 80"); a real date phrase has words."""
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return ent is not None and any(t.is_alpha for t in ent)
+
+
+def _age_holder(tok: Token) -> str | None:
+    """Whose age: "Rait, 36," -> rait; "36-year-old Duncan Rait" -> rait; "the actress, 26" -> actress."""
+    def name_head(t: Token) -> str:
+        while t.dep_ == "compound" and t.head is not t:
+            t = t.head  # "Englishman Robert Buckley": the age is Buckley's
+        return t.lower_
+
+    if tok.dep_ == "appos":
+        return name_head(tok.head)
+    for anc in tok.ancestors:
+        if anc.lower_ == "old" and anc.head is not anc:
+            return name_head(anc.head)
+        if anc.pos_ in ("NOUN", "PROPN") and anc.lower_ not in ("year", "years", "age"):
+            return name_head(anc)
+    return None
+
+
+_AMOUNT_WORDS = {"a": 1.0, "one": 1.0, "half": 0.5, "a half": 0.5, "quarter": 0.25}
+_CURRENCY = {"dollar": "USD", "euro": "EUR", "pound": "GBP", "rupee": "PKR", "rouble": "RUB", "ruble": "RUB", "yen": "JPY"}
+
+
+def _word_amount(tok: Token) -> tuple[float, str, Token] | None:
+    """Amounts written in words: "half a billion dollars", "a million dollars", "two million people".
+
+    (`quantities` reads digits; this reads the words, for claims only.)"""
+    doc = tok.doc
+    i = tok.i
+    words = [t.lower_ for t in doc[i: i + 4]]
+    if words[:2] == ["half", "a"] and len(words) > 2 and words[2] in SCALES:
+        value, j = 0.5 * SCALES[words[2]], i + 2
+    elif words and (words[0] in ("a", "one") or words[0] in WORD_NUMBERS) and len(words) > 1 and words[1] in ("thousand", "million", "billion", "trillion"):
+        base = 1.0 if words[0] in ("a", "one") else float(WORD_NUMBERS[words[0]])
+        value, j = base * SCALES[words[1]], i + 1
+    else:
+        return None
+    if i > 0 and doc[i - 1].like_num:
+        return None
+    nxt = doc[j + 1] if j + 1 < len(doc) else None
+    if nxt is not None and nxt.lemma_.lower() in _CURRENCY:
+        return value, _CURRENCY[nxt.lemma_.lower()], nxt
+    if nxt is not None and nxt.pos_ == "NOUN":
+        return value, nxt.lemma_.lower(), nxt
+    return value, "count", doc[j]
+
+
+def _qualifier_before(tok: Token) -> str | None:
+    doc = tok.doc
+    for q in sorted(QUALIFIERS, key=len, reverse=True):
+        n = len(q.split())
+        if tok.i - n >= 0 and doc[tok.i - n: tok.i].text.lower() == q:
+            return QUALIFIERS[q]
+    return None
 
 
 def mention_ref(m: Mention) -> str:

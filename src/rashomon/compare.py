@@ -14,17 +14,35 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from rashomon import geo, quantities, timex
 from rashomon.entities import lexicon as role_lexicon
-from rashomon.model import Claim, Conflict, Evidence, Fact, SlotValue
+from rashomon.model import Claim, Conflict, Evidence, Fact, Quantity, SlotValue
 
-ALIGN_THRESHOLD = 0.30  # claims about the same thing
-DISPUTE_THRESHOLD = 0.40  # only closely aligned claims can contradict each other
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Cut-offs on claim similarity, chosen on the dev split of benchmarks/divergence.py (see there).
+
+    `align`: two claims speak of the same thing (one fact). `dispute`: the claims' *frame* (what
+    they say, leaving out the slot values that may differ: names, places, dates, numbers) is
+    close enough that differing slot values are a contradiction rather than two different facts.
+    """
+
+    align: float = 0.30
+    dispute: float = 0.50
+
+
+DEFAULT = Thresholds()
+ALIGN_THRESHOLD = DEFAULT.align  # kept for callers of the first version
+DISPUTE_THRESHOLD = DEFAULT.dispute
+
+Similarity = Callable[[Claim, Claim], float]
+"""A pluggable claim similarity in [0, 1] (e.g. sentence embeddings), mixed in by `compare(similarity=...)`."""
 
 
 @functools.lru_cache(maxsize=65536)
@@ -40,10 +58,17 @@ class _Item:
     claim: Claim
     source: int  # index of the independent source group
     tokens: frozenset[str]
+    frame: frozenset[str]
+
+
+FULL_NAME_SIMILARITY = 90  # "person:duncan-rait" vs "person:duncan-raite": one name, two spellings
+VALUE_PREFIXES = ("person:", "place:", "date:", "num:")
 
 
 def claim_tokens(claim: Claim, entity_of: Mapping[str, str]) -> frozenset[str]:
+    """What a claim is about, as tokens: lemmas, resolved entities, places, dates, event type."""
     toks = {entity_of.get(t, t) if t.startswith("@") else t for t in claim.lemmas}
+    toks = {_canonical(t) for t in toks if not _is_number_word(t)}
     toks |= {f"place:{p}" for p in claim.places}
     for d in claim.dates:
         if d.value:
@@ -51,13 +76,37 @@ def claim_tokens(claim: Claim, entity_of: Mapping[str, str]) -> frozenset[str]:
             toks |= {"date:" + "-".join(parts[: i + 1]) for i in range(len(parts))}
     if ":" in claim.predicate:
         toks.add(f"pred:{claim.predicate}")
+        toks.add(f"pred:{claim.predicate.split(':')[0]}")
     return frozenset(toks)
 
 
+def frame_tokens(tokens: frozenset[str]) -> frozenset[str]:
+    """The tokens that stay when a slot value changes: no names, places, dates, numbers."""
+    return frozenset(t for t in tokens if not t.startswith(VALUE_PREFIXES) and not t.startswith("@")
+                     and not t[:1].isdigit())
+
+
+# Paraphrase: words news writers swap for one another; one token each so they align.
+SYNONYMS = {"quake": "earthquake", "tremor": "earthquake", "temblor": "earthquake", "hit": "strike",
+            "jolt": "strike", "shake": "strike", "detain": "arrest", "acquisition": "buy", "acquire": "buy",
+            "purchase": "buy", "dismiss": "fire", "sack": "fire", "slay": "kill", "talk": "dialogue",
+            "begin": "start", "commence": "start", "open": "start", "blaze": "fire", "die": "death",
+            "dead": "death", "report": "say", "announce": "say", "tell": "say", "state": "say"}
+
+
+def _canonical(token: str) -> str:
+    return SYNONYMS.get(token, token)
+
+
+def _is_number_word(token: str) -> bool:
+    return token.replace(",", "").replace(".", "").isdigit()
+
+
 def _weight(token: str, df: Counter[str], n: int) -> float:
-    idf = math.log((n + 1) / (df[token] + 0.5))
+    """Story IDF (smoothed, so two reports of one sentence still share weight) x rarity in English."""
+    idf = math.log(1 + n / max(df[token], 1))
     rarity = 2.0 if ":" in token or token.startswith("@") else _rarity(token)
-    return max(idf, 0.1) * rarity
+    return idf * rarity
 
 
 def similarity(a: frozenset[str], b: frozenset[str], df: Counter[str], n: int) -> float:
@@ -69,20 +118,33 @@ def similarity(a: frozenset[str], b: frozenset[str], df: Counter[str], n: int) -
     return common / math.sqrt(wa * wb)
 
 
-def compare(claims: Sequence[Claim], source_of: Mapping[str, int], entity_of: Mapping[str, str]) -> list[Fact]:
-    """Facts of one story. `source_of` maps document id -> independent source group."""
-    items = [_Item(c, source_of[c.document], claim_tokens(c, entity_of)) for c in claims]
+def compare(claims: Sequence[Claim], source_of: Mapping[str, int], entity_of: Mapping[str, str],
+            thresholds: Thresholds = DEFAULT, similarity_fn: Similarity | None = None) -> list[Fact]:
+    """Facts of one story. `source_of` maps document id -> independent source group.
+
+    `similarity_fn`, when given, is averaged with the lexical similarity (an embedding model can
+    be plugged in here without touching the verdict rules)."""
+    items = []
+    for c in claims:
+        toks = claim_tokens(c, entity_of)
+        items.append(_Item(c, source_of[c.document], toks, frame_tokens(toks)))
     df: Counter[str] = Counter(t for it in items for t in it.tokens)
     n = len(items)
     pairs = []
+    frames: dict[tuple[int, int], float] = {}
     for i, a in enumerate(items):
         for j in range(i + 1, len(items)):
             b = items[j]
             if a.source == b.source:
                 continue
             s = similarity(a.tokens, b.tokens, df, n)
-            if s >= ALIGN_THRESHOLD:
-                pairs.append((s, i, j))
+            f = similarity(a.frame, b.frame, df, n)
+            if similarity_fn is not None:
+                extra = similarity_fn(a.claim, b.claim)
+                s, f = (s + extra) / 2, (f + extra) / 2
+            if s >= thresholds.align or f >= thresholds.dispute:
+                pairs.append((max(s, f), i, j))
+                frames[(i, j)] = f
     pairs.sort(reverse=True)
     group = list(range(n))
 
@@ -93,7 +155,7 @@ def compare(claims: Sequence[Claim], source_of: Mapping[str, int], entity_of: Ma
         return x
 
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    scores: dict[tuple[int, int], float] = {}
+    links: dict[tuple[int, int], float] = {}
     for s, i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj:
@@ -104,21 +166,67 @@ def compare(claims: Sequence[Claim], source_of: Mapping[str, int], entity_of: Ma
             continue  # one claim per document in a fact: a document does not corroborate itself
         group[rj] = ri
         members[ri].extend(members.pop(rj))
-        scores[(i, j)] = s
+        links[(i, j)] = frames[(i, j)]
     facts = []
+    fact_of: dict[int, Fact] = {}
     for root in sorted(members, key=lambda r: (items[members[r][0]].claim.document, items[members[r][0]].claim.start)):
         ids = sorted(members[root], key=lambda k: (items[k].source, items[k].claim.start))
-        facts.append(_verdict([items[k] for k in ids], [(i, j, s) for (i, j), s in scores.items() if i in ids and j in ids], items, entity_of))
+        own = [(i, j, f) for (i, j), f in links.items() if i in ids and j in ids]
+        fact = _verdict([items[k] for k in ids], own, items, entity_of, thresholds)
+        facts.append(fact)
+        fact_of.update({k: fact for k in ids})
+    for i, j, conflict in attribute_conflicts(items, entity_of):
+        fact = fact_of[i]
+        if not any(c.slot == conflict.slot for c in fact.conflicts):
+            fact.conflicts.append(conflict)
+        other = items[j].claim
+        if not any(e.document == other.document and e.start == other.start for e in fact.support):
+            fact.support.append(Evidence(other.document, other.start, other.end, other.text))
+        fact.status = "disputed"
     return facts
 
 
+def _ages(claim: Claim, entity_of: Mapping[str, str]) -> list[tuple[str, Quantity]]:
+    """(person entity, age) pairs a claim states: "Robert Buckley, 32," / "31-year-old Robert Buckley"."""
+    people = {entity_of.get(t, t) for t in claim.lemmas if t.startswith("@")}
+    people = {p for p in people if p.startswith("person:")}
+    out = []
+    for q in claim.quantities:
+        holder = getattr(q, "measures", None)
+        if q.unit != "age" or not holder:
+            continue
+        owners = [p for p in people if holder in p.split(":", 1)[1].split("-")]
+        if len(owners) == 1:
+            out.append((owners[0], q))
+    return out
+
+
+def attribute_conflicts(items: Sequence[_Item], entity_of: Mapping[str, str]) -> list[tuple[int, int, Conflict]]:
+    """Properties of one resolved person that independent sources give differently (an age), wherever
+    in the story they are stated: a property of an entity, not of one event, needs no claim alignment."""
+    stated = [(k, person, q) for k, it in enumerate(items) for person, q in _ages(it.claim, entity_of)]
+    out: list[tuple[int, int, Conflict]] = []
+    seen: set[str] = set()
+    for x in range(len(stated)):
+        for y in range(x + 1, len(stated)):
+            (i, pa, qa), (j, pb, qb) = stated[x], stated[y]
+            if pa != pb or pa in seen or items[i].source == items[j].source or amounts_compatible(qa, qb):
+                continue
+            seen.add(pa)
+            a, b = items[i].claim, items[j].claim
+            out.append((i, j, Conflict("number", [SlotValue(qa.text, a.document, qa.start, qa.end),
+                                                  SlotValue(qb.text, b.document, qb.start, qb.end)])))
+    return out
+
+
 def _verdict(group: list[_Item], links: list[tuple[int, int, float]], items: list[_Item],
-             entity_of: Mapping[str, str]) -> Fact:
+             entity_of: Mapping[str, str], thresholds: Thresholds) -> Fact:
+    """corroborated: >= 2 independent sources; disputed: a closely aligned pair contradicts on a slot."""
     support = [Evidence(it.claim.document, it.claim.start, it.claim.end, it.claim.text) for it in group]
     sources = len({it.source for it in group})
     conflicts: list[Conflict] = []
-    for i, j, s in links:
-        if s < DISPUTE_THRESHOLD:
+    for i, j, frame in links:
+        if frame < thresholds.dispute:
             continue
         a, b = items[i].claim, items[j].claim
         if not _same_predicate(a, b):
@@ -131,7 +239,7 @@ def _verdict(group: list[_Item], links: list[tuple[int, int, float]], items: lis
 
 
 def _same_predicate(a: Claim, b: Claim) -> bool:
-    if a.predicate == b.predicate:
+    if _canonical(a.predicate) == _canonical(b.predicate):
         return True
     # two event codings of the same type ("CONSULT:visit" vs "CONSULT:") still speak of one act
     return ":" in a.predicate and ":" in b.predicate and a.predicate.split(":")[0] == b.predicate.split(":")[0]
@@ -142,36 +250,171 @@ def _value(claim: Claim, span: tuple[int, int] | None, value: str) -> SlotValue:
     return SlotValue(value=value, document=claim.document, start=start, end=end)
 
 
+def _persons(claim: Claim, entity_of: Mapping[str, str]) -> dict[str, set[str]]:
+    """Resolved person entities by slot (subject, object, source)."""
+    out: dict[str, set[str]] = {}
+    slots = getattr(claim, "person_slots", None)
+    if slots is None:  # a plain Claim: its subject actors
+        slots = [("subject", ref) for ref in claim.actors]
+    for slot, ref in slots:
+        ent = entity_of.get(ref, ref)
+        if ent.startswith("person:") and slot != "other":
+            out.setdefault(slot, set()).add(ent)
+    return out
+
+
+def _spelling_variants(a: set[str], b: set[str]) -> bool:
+    """Entity ids whose surnames are one transliteration apart (Rait / Raite, Kayani / Kiyani) are
+    not two people for the purpose of a dispute, even when resolution kept them apart."""
+    from rapidfuzz import fuzz
+
+    from rashomon.entities import similar_surnames
+
+    return any(similar_surnames(x.split("-")[-1], y.split("-")[-1]) or fuzz.ratio(x, y) >= FULL_NAME_SIMILARITY
+               for x in a for y in b)
+
+
+def _person_value(claim: Claim, slot: str, entity_of: Mapping[str, str], ents: set[str]) -> SlotValue:
+    if slot == "subject" and claim.subject:
+        return _value(claim, claim.subject_span, claim.subject)
+    if slot == "source" and claim.attribution:
+        return _value(claim, getattr(claim, "source_span", None), claim.attribution)
+    return _value(claim, None, claim.text)
+
+
 def slot_conflicts(a: Claim, b: Claim, entity_of: Mapping[str, str]) -> list[Conflict]:
     """The slots on which two aligned claims cannot both be true."""
     out: list[Conflict] = []
-    persons_a = {entity_of.get(x, x) for x in a.actors if entity_of.get(x, x).startswith("person:")}
-    persons_b = {entity_of.get(x, x) for x in b.actors if entity_of.get(x, x).startswith("person:")}
-    if persons_a and persons_b and not persons_a & persons_b:
-        out.append(Conflict("person", [_value(a, a.subject_span, a.subject or ""), _value(b, b.subject_span, b.subject or "")]))
-    elif a.role and b.role and roles_conflict(a.role, b.role):
-        out.append(Conflict("role", [_value(a, a.role_span, a.role), _value(b, b.role_span, b.role)]))
-    for qa in a.quantities:
-        for qb in b.quantities:
-            if qa.unit == qb.unit and not quantities.compatible(qa, qb):
-                out.append(Conflict("number", [SlotValue(qa.text, a.document, qa.start, qa.end),
-                                               SlotValue(qb.text, b.document, qb.start, qb.end)]))
-                break
-    da = next((d for d in a.dates if d.value), None)
-    db = next((d for d in b.dates if d.value), None)
-    if da and db and not timex.compatible(da.value, db.value):
-        out.append(Conflict("date", [SlotValue(da.value or "", a.document, da.start, da.end),
-                                     SlotValue(db.value or "", b.document, db.start, db.end)]))
-    if a.places and b.places and not set(a.places) & set(b.places):
+    pa, pb = _persons(a, entity_of), _persons(b, entity_of)
+    person_slots = set()
+    for slot in ("subject", "object", "source"):
+        if pa.get(slot) and pb.get(slot) and not pa[slot] & pb[slot] and not _spelling_variants(pa[slot], pb[slot]):
+            person_slots.add(slot)
+            if not any(c.slot == "person" for c in out):
+                out.append(Conflict("person", [_person_value(a, slot, entity_of, pa[slot]),
+                                               _person_value(b, slot, entity_of, pb[slot])]))
+    role = _role_conflict(a, b, person_slots)
+    if role:
+        out.append(role)
+    number = _number_conflict(a, b)
+    if number:
+        out.append(number)
+    date = _date_conflict(a, b)
+    if date:
+        out.append(date)
+    if a.places and b.places and _places_differ(a.places, b.places):
         out.append(Conflict("place", [_value(a, None, ", ".join(map(geo.country_name, a.places))),
                                       _value(b, None, ", ".join(map(geo.country_name, b.places)))]))
-    if a.negated != b.negated:
+    hedged = "possible" in {getattr(a, "modality", None), getattr(b, "modality", None)}
+    if a.negated != b.negated and not hedged:
         out.append(Conflict("negation", [_value(a, None, "negated" if a.negated else "affirmed"),
                                          _value(b, None, "negated" if b.negated else "affirmed")]))
     if a.ordinal and b.ordinal and a.ordinal != b.ordinal:
         out.append(Conflict("ordinal", [_value(a, None, f"{a.ordinal} time"), _value(b, None, f"{b.ordinal} time")]))
     return out
 
+
+def _places_differ(a: Sequence[str], b: Sequence[str]) -> bool:
+    """No country in common, or as many places on each side with one swapped for another."""
+    if not set(a) & set(b):
+        return True
+    if len(a) != len(b):
+        return False
+    rest = Counter(a)
+    rest.subtract(Counter(b))
+    return any(v > 0 for v in rest.values())
+
+
+def _roles(claim: Claim) -> dict[str, tuple[str, int, int]]:
+    slots = getattr(claim, "role_slots", None)
+    if slots is None:
+        slots = [("subject", claim.role, *claim.role_span)] if claim.role and claim.role_span else []
+    out: dict[str, tuple[str, int, int]] = {}
+    for slot, text, start, end in slots:
+        out.setdefault(slot, (text, start, end))
+    return out
+
+
+def _role_conflict(a: Claim, b: Claim, person_slots: set[str]) -> Conflict | None:
+    """Another office for the same slot: "ground forces chief" vs "Air chief" visited."""
+    ra, rb = _roles(a), _roles(b)
+    for slot in ("subject", "object", "source"):
+        if slot in person_slots or slot not in ra or slot not in rb:
+            continue  # a different person explains a different title
+        (ta, sa, ea), (tb, sb, eb) = ra[slot], rb[slot]
+        if roles_conflict(ta, tb):
+            return Conflict("role", [SlotValue(ta, a.document, sa, ea), SlotValue(tb, b.document, sb, eb)])
+    return None
+
+
+def _number_conflict(a: Claim, b: Claim) -> Conflict | None:
+    """Numbers measuring the same thing that differ beyond rounding.
+
+    Two numbers are compared when they have the same unit and either hang from the same verb
+    (both death tolls) or are the only number of that unit on each side."""
+    qa, qb = list(a.quantities), list(b.quantities)
+    for x in qa:
+        same_unit = [y for y in qb if y.unit == x.unit and x.unit]
+        if not same_unit:
+            continue
+        ctx = getattr(x, "measures", None)
+        partners = [y for y in same_unit if ctx and getattr(y, "measures", None) == ctx]
+        if not partners:
+            only_a = [z for z in qa if z.unit == x.unit]
+            partners = same_unit if len(only_a) == 1 and len(same_unit) == 1 else []
+        if not partners or any(amounts_compatible(x, y) for y in partners):
+            continue
+        y = partners[0]
+        return Conflict("number", [SlotValue(x.text, a.document, x.start, x.end),
+                                   SlotValue(y.text, b.document, y.start, y.end)])
+    return None
+
+
+def amounts_compatible(a: Quantity, b: Quantity) -> bool:
+    """Can both be the same figure? Magnitudes are stated to a tenth, ages exactly; other amounts
+    within rounding (10 %) or the stated bound ("over half a billion" holds for 542 million)."""
+    if a.unit == "magnitude":
+        if abs(a.value - b.value) <= 0.05:
+            return True
+        return _bounds_hold(a, b, 0.0)
+    if a.unit == "age":
+        return abs(a.value - b.value) < 1 or _bounds_hold(a, b, 0.0)
+    return quantities.compatible(a, b) or _bounds_hold(a, b, 0.1)
+
+
+def _bounds_hold(a: Quantity, b: Quantity, tolerance: float) -> bool:
+    for q, other in ((a, b), (b, a)):
+        if q.qualifier == "at least" and other.value >= q.value * (1 - tolerance):
+            return True
+        if q.qualifier in ("at most", "almost") and other.value <= q.value * (1 + tolerance):
+            return True
+        if q.qualifier == "approximately" and abs(other.value - q.value) <= max(q.value, other.value) * 0.2:
+            return True
+    return False
+
+
+def _date_conflict(a: Claim, b: Claim) -> Conflict | None:
+    """Dates conflict when no date of one claim can be any date of the other."""
+    da = [d for d in a.dates if d.value]
+    db = [d for d in b.dates if d.value]
+    if not da or not db:
+        return None
+    if any(timex.compatible(x.value, y.value) or _adjacent_days(x.value, y.value) for x in da for y in db):
+        return None
+    x, y = da[0], db[0]
+    return Conflict("date", [SlotValue(x.value or "", a.document, x.start, x.end),
+                             SlotValue(y.value or "", b.document, y.start, y.end)])
+
+
+def _adjacent_days(a: str | None, b: str | None) -> bool:
+    """"Late Thursday" and "early Friday" are one night: a day apart is not a contradiction."""
+    import datetime as dt
+
+    try:
+        da, db = dt.date.fromisoformat(a or ""), dt.date.fromisoformat(b or "")
+    except ValueError:
+        return False
+    return abs((da - db).days) <= 1
 
 def _role_words(role: str) -> list[str]:
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", role)]
@@ -194,3 +437,48 @@ def roles_conflict(a: str, b: str) -> bool:
 
 def _stem(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+@dataclass
+class PreparedPair:
+    """Two texts analysed as two articles of independent outlets, ready for `compare`."""
+
+    claims: list[Claim]
+    source_of: dict[str, int]
+    entity_of: dict[str, str]
+
+    def compare(self, thresholds: Thresholds = DEFAULT, similarity_fn: Similarity | None = None) -> list[Fact]:
+        return compare(self.claims, self.source_of, self.entity_of, thresholds, similarity_fn)
+
+
+def prepare_text_pairs(pairs: Sequence[tuple[str, str]], published: str | None = None) -> list[PreparedPair]:
+    """Run the per-document analysis on each text of each pair (one parsing batch) and resolve
+    entities across the two: the same path a story takes, without clustering."""
+    from rashomon import claims as claims_stage
+    from rashomon import entities, nlp, pipeline
+    from rashomon.model import Document
+
+    texts = [t for pair in pairs for t in pair]
+    parsed = list(nlp.parse_many(texts))
+    out = []
+    for k in range(len(pairs)):
+        layers = []
+        for side in (0, 1):
+            doc = Document(id="ab"[side], path="ab"[side], text=texts[2 * k + side], published=published)
+            layers.append(pipeline.analyse_document(doc, parsed[2 * k + side]))
+        mentions = [m for layer in layers for m in layer.mentions]
+        entities.resolve(mentions)
+        entity_of = {claims_stage.mention_ref(m): m.entity for m in mentions if m.entity}
+        out.append(PreparedPair([c for layer in layers for c in layer.claims], {"a": 0, "b": 1}, entity_of))
+    return out
+
+
+def compare_text_pairs(pairs: Sequence[tuple[str, str]], published: str | None = None,
+                       thresholds: Thresholds = DEFAULT) -> list[list[Fact]]:
+    """Facts of each pair of texts read as two articles from independent outlets, published the same day."""
+    return [p.compare(thresholds) for p in prepare_text_pairs(pairs, published)]
+
+
+def compare_texts(a: str, b: str, published: str | None = None) -> list[Fact]:
+    """Facts of two texts read as reports of two independent outlets: `compare_texts(a, b)`."""
+    return compare_text_pairs([(a, b)], published)[0]
