@@ -57,3 +57,83 @@ def test_same_event_from_two_sources_is_merged_and_corroborated():
     visit = [e for e in merged if e.mode == "visit"]
     assert len(visit) == 1
     assert visit[0].status == "corroborated" and sorted(visit[0].documents) == ["a", "b"]
+
+
+# -- deeper reading (real sentences: seeds and ECB+ dev-split documents) -------------------------
+
+def _pairs(events):
+    return {(e.source_actor, e.action, e.target_actor) for e in events if not e.negated}
+
+
+def test_russias_support_of_pakistans_sco_membership():
+    found = _events("Russia has been supportive of Pakistan becoming full member of the Shanghai Cooperation "
+                    "Organisation (SCO).")
+    assert ("RUS", "SUPPORT", "PAK") in _pairs(found)
+
+
+def test_musharrafs_visit_and_the_dialogue_it_reopened_share_the_clause_date():
+    found = _events("Moscow re-established a political dialogue with Islamabad in February 2003 when President "
+                    "Musharraf visited Russia.", dateline="ISLAMABAD")
+    codes = _codes(found)
+    assert ("PAK GOV", "CONSULT", "visit", "RUS", "2003-02", False) in codes
+    assert ("RUS", "CONSULT", "talks", "PAK", "2003-02", False) in codes
+    visit = next(e for e in found if e.mode == "visit")
+    assert visit.location == "Russia"
+
+
+def test_the_dialogue_takes_place_where_the_delegation_is():
+    found = _events("Foreign Secretary Jalil Abbas Jilani was in Moscow on Wednesday for the first strategic "
+                    "dialogue between Russia and Pakistan.", dateline="ISLAMABAD")
+    talks = next(e for e in found if e.mode == "talks")
+    assert talks.location == "Moscow" and talks.date == "2013-08-28"
+
+
+def test_two_coordinated_subjects_cooperate_with_each_other():
+    found = _events("Moscow and Islamabad have been cooperating in the UN and on key international issues.")
+    assert ("RUS", "COOPERATE", "PAK") in _pairs(found)
+
+
+def test_passive_voice_the_agent_acts_on_the_subject():
+    found = _events("Dr. Sanjay Gupta, a neurosurgeon and chief medical correspondent for CNN, has been offered "
+                    "the post of Surgeon General by President-elect Barack Obama, according to sources.")
+    assert ("Barack Obama", "AGREE", "Sanjay Gupta") in _pairs(found)
+
+
+def test_an_appositive_names_the_person_asked():
+    found = _events("Barack Obama has asked the CNN medical correspondent Dr Sanjay Gupta to join his fledgling "
+                    "administration as the US surgeon general, according to reports.")
+    assert ("Barack Obama", "REQUEST", "Sanjay Gupta") in _pairs(found)
+
+
+def test_an_event_noun_with_its_possessor_and_target():
+    found = _events("Israel's assault on Gaza has exacted the bloodiest toll of civilian lives yet.")
+    assert ("ISR", "ASSAULT", "PSE") in _pairs(found)
+
+
+def test_a_nationality_word_makes_a_weapon_or_force_the_state_actor():
+    found = _events("Two Israeli tank shells struck the school in Jabaliya refugee camp, spraying shrapnel on "
+                    "people inside and outside the building, according to news agency reports.")
+    assert ("ISR", "ASSAULT", "PSE") in _pairs(found)  # Jabaliya is in the Gaza Strip
+
+
+def test_hosting_a_show_is_not_hosting_a_visitor():
+    found = _events("World's sexiest man ' Hugh Jackman has been roped in to host the 81st annual Academy "
+                    "Awards ceremony")
+    assert not found
+
+
+def test_averse_to_cooperation_is_not_cooperation():
+    found = _events("Moscow had for long remained averse to developing defence cooperation with Islamabad "
+                    "because of opposition from New Delhi.")
+    assert not _pairs(found)
+
+
+def test_speaking_out_against_attacks_accuses_the_attacker():
+    found = _events('United Nations Secretary-General Ban Ki-moon today spoke out against Israel\'s "totally '
+                    'unacceptable" attacks against three clearly-marked United Nations schools.')
+    assert ("Ban Ki-moon", "ACCUSE", "ISR") in _pairs(found)
+
+
+def test_a_title_case_headline_verb_is_read_as_a_verb():
+    found = _events("Russia Accuses Ukraine of Shelling Nuclear Plant")
+    assert ("RUS", "ACCUSE", "UKR") in _pairs(found)

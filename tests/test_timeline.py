@@ -1,0 +1,67 @@
+"""Dyad timelines: the events between two actors, in time order, as JSON and as a chart."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from rashomon.model import Event
+from rashomon.timeline import dyad, plot, svg, timeline_json
+
+
+def _event(date, source, action, target, mode=None, negated=False, start=0):
+    return Event(date=date, source_actor=source, action=action, target_actor=target, document="d", start=start,
+                 end=start + 1, mode=mode, negated=negated)
+
+
+EVENTS = [
+    _event("2013-08-28", "RUS", "CONSULT", "PAK", "talks", start=1),
+    _event(None, "PAK", "COOPERATE", "RUS", start=2),
+    _event("2012", "PAK MIL", "CONSULT", "RUS", "visit", start=3),
+    _event("2012-09", "RUS GOV", "CONSULT", "PAK", "visit", negated=True, start=4),
+    _event("2003-02", "PAK GOV", "CONSULT", "RUS", "visit", start=5),
+    _event("2011", "IND", "CONSULT", "RUS", "visit", start=6),  # another dyad
+    _event("2009", "Hamas", "ASSAULT", "ISR", start=7),
+]
+
+
+def test_dyad_takes_both_directions_and_every_sector_of_a_country_in_date_order():
+    found = dyad(EVENTS, "PAK", "RUS")
+    assert [e.start for e in found] == [5, 3, 4, 1, 2]  # 2003-02, 2012, 2012-09, 2013-08-28, undated last
+    assert dyad(EVENTS, "RUS", "PAK") == found
+
+
+def test_dyad_of_named_actors_and_of_a_sector():
+    assert [e.start for e in dyad(EVENTS, "Hamas", "ISR")] == [7]
+    assert [e.start for e in dyad(EVENTS, "PAK MIL", "RUS")] == [3]
+    assert dyad(EVENTS, "PAK", "IND") == []
+
+
+def test_json_counts_only_what_happened_per_direction():
+    data = timeline_json(EVENTS, "PAK", "RUS")
+    assert data["n_events"] == 5 and data["n_dated"] == 4
+    assert data["counts"]["CONSULT"] == {"RUS->PAK": 1, "PAK->RUS": 2}  # the cancelled visit is not counted
+    assert data["events"][2]["negated"] is True and data["events"][2]["date"] == "2012-09"
+
+
+def test_plot_writes_svg_and_png_by_suffix(tmp_path):
+    out_svg = plot(EVENTS, "PAK", "RUS", tmp_path / "pak_rus.svg")
+    root = ET.parse(out_svg).getroot()
+    assert root.tag.endswith("svg")
+    out_png = plot(EVENTS, "PAK", "RUS", tmp_path / "pak_rus.png")
+    assert out_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_inline_svg_has_no_script_and_parses(tmp_path):
+    markup = svg(EVENTS, "PAK", "RUS")
+    assert markup.startswith("<svg") and "<script" not in markup
+    ET.fromstring(markup)
+    empty = svg([], "PAK", "RUS")  # no events: still a valid chart that says so
+    assert "<svg" in empty
+
+
+def test_seed_timeline_pak_rus(seed_analysis):
+    events = [e for s in seed_analysis.stories for e in s.events]
+    found = dyad(events, "PAK", "RUS")
+    dates = [e.date for e in found if e.date]
+    assert dates == sorted(dates, key=lambda d: d)  # day/month/year strings sort in time order
+    assert {"2003-02", "2005-06", "2012", "2012-09", "2013-08", "2013-08-28"} <= set(dates)
