@@ -8,6 +8,7 @@ template autoescapes everything, and the page carries no script.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Iterable
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -38,7 +39,7 @@ def _md_escape(text: str | None) -> str:
 
 
 def source_label(doc: Document) -> str:
-    """How a reader recognises a source: outlet, else title, plus the file."""
+    """How a reader recognises a source: outlet, else title, plus the date."""
     name = doc.outlet or doc.title or doc.path
     return f"{name} ({doc.published})" if doc.published else name
 
@@ -50,13 +51,43 @@ def facts_by_status(story: Story) -> dict[str, list[Fact]]:
     return grouped
 
 
-def _context(analysis: Analysis, stories: Iterable[Story] | None = None) -> dict:
+def source_numbers(story: Story) -> dict[str, int]:
+    """Document id -> the number of its independent source in the story's source list (1-based);
+    copies share their original's number, so a quote's reference says which outlet stands behind it."""
+    return {doc_id: n for n, group in enumerate(story.sources, start=1) for doc_id in group.documents}
+
+
+def main_dyad(story: Story) -> tuple[str, str] | None:
+    """The pair of countries the story's events are most about, for its timeline chart."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    for e in story.events:
+        a, b = (e.source_actor or "").split(" ")[0], (e.target_actor or "").split(" ")[0]
+        if len(a) == 3 and len(b) == 3 and a.isupper() and b.isupper() and a != b:
+            pairs[tuple(sorted((a, b)))] += 1  # type: ignore[arg-type]
+    return pairs.most_common(1)[0][0] if pairs else None
+
+
+def timeline_svg(story: Story) -> str | None:
+    """Inline SVG of the main dyad's events (drawn without any script), or None."""
+    pair = main_dyad(story)
+    if pair is None:
+        return None
+    from rashomon import timeline
+
+    events = timeline.dyad(story.events, *pair)
+    return timeline.svg(events, *pair) if len(events) >= 2 else None
+
+
+def _context(analysis: Analysis, stories: Iterable[Story] | None = None, charts: bool = False) -> dict:
     docs = {d.id: d for d in analysis.documents}
     chosen = list(stories if stories is not None else analysis.stories)
     return {
         "stories": chosen,
         "docs": docs,
         "grouped": {s.id: facts_by_status(s) for s in chosen},
+        "numbers": {s.id: source_numbers(s) for s in chosen},
+        "dyads": {s.id: main_dyad(s) for s in chosen},
+        "charts": {s.id: timeline_svg(s) for s in chosen} if charts else {},
         "label": lambda doc_id: source_label(docs[doc_id]) if doc_id in docs else doc_id,
         "errors": analysis.errors,
     }
@@ -67,7 +98,7 @@ def to_markdown(analysis: Analysis, stories: Iterable[Story] | None = None) -> s
 
 
 def to_html(analysis: Analysis, stories: Iterable[Story] | None = None) -> str:
-    return _env().get_template("brief.html.j2").render(**_context(analysis, stories))
+    return _env().get_template("brief.html.j2").render(**_context(analysis, stories, charts=True))
 
 
 def to_json(analysis: Analysis) -> str:
