@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from rashomon import nlp
-from rashomon.cluster import ClusterItem, StoryClusterer, cluster_items, default_params, item_from_spacy
+from rashomon.cluster import (
+    ClusterItem,
+    StoryClusterer,
+    cluster_items,
+    default_params,
+    item_from_spacy,
+    person_key,
+    specific_number,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 ECB = Path(__file__).resolve().parents[2] / "shared" / "bench" / "ecbplus" / "docs.json"
@@ -47,8 +55,31 @@ def purity_and_completeness(stories: list[list[str]], gold: dict[str, str]) -> t
 
 def test_item_from_spacy_keeps_content_lemmas_and_names() -> None:
     item = example_items()[0]
-    assert "jalil abbas jilani" in item.entities
+    assert "jilani" in item.entities, "Jalil Abbas Jilani, Mr Jilani: one person, by surname"
     assert "dialogue" in item.lemmas and "the" not in item.lemmas
+
+
+LARUE = """http : / / www . upi . com / Top _ News / 2004 / 07 / 28 / Fred - LaRue - top - Nixon - aide - dies - at - 75 /
+Fred LaRue , top Nixon aide , dies at 75
+Published : July 28 , 2004 at 1 : 24 PM
+Fred LaRue , a Watergate figure who delivered hush money to the burglars , was found dead in a Biloxi hotel room . He was 75 .
+"""
+
+
+def test_item_speaks_from_its_date_and_keeps_what_tells_events_apart() -> None:
+    item = item_from_spacy("larue", LARUE, None, nlp.parse(LARUE))
+    assert item.event_date == dt.date(2004, 7, 28), "the date line, not the URL, anchors the article"
+    assert "75" in item.numbers and "2004" not in item.numbers, "the age counts, the year is compared apart"
+    assert "larue" in item.entities, "a person is known by the surname"
+    assert "die" in item.verbs or "find" in item.verbs
+    assert not any("upi" in e or "http" in e for e in item.entities + item.lemmas), "the URL line is not prose"
+
+
+def test_people_and_numbers_are_normalised() -> None:
+    assert person_key("w. mark felt") == "felt" == person_key("mark felt")
+    assert person_key("martin luther king jr.") == "king"
+    assert specific_number("5.6") == "5.6" and specific_number("1,200") == "1200"
+    assert specific_number("3") is None and specific_number("2008") is None
 
 
 def test_two_outlets_reporting_one_event_land_in_one_story() -> None:

@@ -3,20 +3,25 @@
 One story is one real-world event. The design follows Miranda et al. 2018 ("Multilingual
 clustering of streaming news"), without the multilingual part:
 
-* every article is turned into four sparse, L2-normalised TF-IDF vectors — surface tokens,
-  content lemmas, named entities, and the tokens of its headline and lead (which say which
-  event an article is about, where later paragraphs drift into background) — plus the set of
-  years it names. IDF comes from `wordfreq`'s background frequencies of
-  general English, so weights are fixed at the moment an article arrives and never have to be
-  recomputed as the stream grows (a stored centroid stays valid forever);
-* a story keeps the running sum of its members' vectors (its centroid) and the squared norm of
-  that sum, both updated in O(article length) when a member joins;
+* every article is turned into sparse, L2-normalised TF-IDF vectors — surface tokens, content
+  lemmas, named entities, the tokens of its headline and lead (which say which event an article
+  is about, where later paragraphs drift into background), its verb lemmas (what happened: a
+  coach *fired* is not a coach *hired*) and its specific numbers (magnitudes, tolls, ages) — plus
+  the years it names and the date it speaks from. IDF comes from `wordfreq`'s background
+  frequencies of general English, so weights are fixed at the moment an article arrives and
+  never have to be recomputed as the stream grows (a stored centroid stays valid forever);
+* a story keeps the running sum of its members' vectors (its centroid), the squared norm of
+  that sum, its heaviest entity and the range of its members' dates, all updated in
+  O(article length) when a member joins;
 * candidates for a new article come from an inverted index over its most specific features
   (rarest entities and keywords). Each posting list keeps only the most recently updated
   stories, so the work per article is bounded by constants, not by the number of stories;
-* the decision is a logistic model over the per-space cosines to a candidate's centroid (plus
-  the entity overlap, the story size, and whether the years named agree or conflict), with weights and a join threshold fitted by
-  `scripts/train_cluster.py` with leave-topics-out cross-validation and shipped in
+* the decision is a logistic model over the per-space cosines to a candidate's centroid, the
+  entity overlap, whether the article and the story are about the same main entity, the story
+  size, whether the years named agree or conflict and how far apart the dates are. Two events of
+  one kind share their names (two quakes on Qeshm island, two Watergate figures' deaths); what
+  tells them apart is when, how many and what happened. Weights and the join threshold are
+  fitted by `scripts/train_cluster.py` with leave-topics-out cross-validation and shipped in
   `rashomon/data/cluster_params.json`;
 * publish dates, when known, shrink the similarity of stories that went quiet long before the
   article (exponential decay after a grace period) and drop them from the candidates past a
@@ -42,7 +47,9 @@ from typing import Any
 from spacy.lang.en.stop_words import STOP_WORDS
 from wordfreq import word_frequency
 
-SPACES = ("tok", "lem", "ent", "lead")
+from rashomon import timex
+
+SPACES = ("tok", "lem", "ent", "lead", "verb", "num")
 LEAD_WORDS = 40  # content words of the headline and lead: they say which event an article is about
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 # Entity labels that name *what happened to whom, where and when*; counts, amounts and clock
@@ -50,9 +57,17 @@ CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "DATE"}
 )
+# Features that measure similarity, and so fade with a story's age (see `_decay`).
+SIMILARITIES = frozenset({f"cos_{s}" for s in SPACES} | {"ent_overlap", "top_entity", "story_top_entity"})
 _WORD = re.compile(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]", re.UNICODE)
 _YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")  # years an article names: when its event happened
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+# A line that is a web address (as pasted pages and corpora carry them): page metadata, not
+# prose. Its path words ("http", "www", "html", ids) would make every pasted page look alike.
+_URL_LINE = re.compile(r"^\s*(?:https?\b|www\s?\.)", re.I | re.M)
 _MIN_FREQ = 1e-9  # words wordfreq has never seen count as rarer than anything it has
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+IDF_CACHE = 1_000_000  # distinct words remembered; a news stream's vocabulary grows far slower
 
 
 @dataclass
@@ -64,6 +79,12 @@ class ClusterItem:
     published: dt.date | None = None
     entities: list[str] = field(default_factory=list)  # normalised named-entity strings
     lemmas: list[str] = field(default_factory=list)  # content-word lemmas
+    # When the article says it was written: its publish date, else the first full date in its
+    # text (`timex.document_anchor`). Two events of one kind (two quakes on one island) are
+    # usually years apart; the date an article speaks from tells them apart where names cannot.
+    event_date: dt.date | None = None
+    verbs: list[str] = field(default_factory=list)  # verb lemmas: what happened (fired vs hired)
+    numbers: list[str] = field(default_factory=list)  # specific numbers: magnitudes, tolls, ages
 
 
 @dataclass
@@ -110,24 +131,77 @@ def normalise_entity(text: str) -> str:
     return s.strip(" .,;:-\"'`")
 
 
+def _url_line_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the lines that are web addresses."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if _URL_LINE.match(line):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _blank_url_lines(text: str) -> str:
+    """The text with web-address lines blanked (so character offsets stay valid)."""
+    if not _URL_LINE.search(text):
+        return text
+    return "\n".join(" " * len(line) if _URL_LINE.match(line) else line for line in text.split("\n"))
+
+
+def person_key(name: str) -> str:
+    """A person by surname: "W. Mark Felt", "Mark Felt" and "Felt" are one person to a story."""
+    parts = [p for p in name.split() if p.strip(".") not in _SUFFIXES]
+    return parts[-1] if parts else name
+
+
+def specific_number(text: str) -> str | None:
+    """A number that can tell two events apart (a 5.6 magnitude, 95 years, 10 dead), else None.
+
+    Small integers (counts of everything), years (compared on their own) and thousands
+    separators are left out or normalised.
+    """
+    s = text.replace(",", "")
+    if not _NUMBER.match(s) or _YEAR.fullmatch(s):
+        return None
+    if "." not in s and int(s) < 10:
+        return None
+    return s
+
+
 def item_from_spacy(doc_id: str, text: str, published: dt.date | None, spacy_doc: Any) -> ClusterItem:
-    """Build a ClusterItem from a parsed spaCy Doc: content-word lemmas and entity strings."""
-    lemmas = [
-        t.lemma_.lower()
-        for t in spacy_doc
-        if t.pos_ in CONTENT_POS and not t.is_stop and (t.is_alpha or t.like_num)
+    """Build a ClusterItem from a parsed spaCy Doc: lemmas, verbs, numbers, entities, date."""
+    urls = _url_line_spans(text)
+
+    def kept(start: int) -> bool:
+        return not any(a <= start < b for a, b in urls)
+
+    lemmas, verbs, numbers = [], [], []
+    for t in spacy_doc:
+        if not kept(t.idx):
+            continue
+        if t.pos_ in CONTENT_POS and not t.is_stop and (t.is_alpha or t.like_num):
+            lemmas.append(t.lemma_.lower())
+        if t.pos_ == "VERB" and t.is_alpha and not t.is_stop:
+            verbs.append(t.lemma_.lower())
+        number = specific_number(t.text) if t.like_num else None
+        if number:
+            numbers.append(number)
+    entities = [
+        person_key(normalise_entity(e.text)) if e.label_ == "PERSON" else normalise_entity(e.text)
+        for e in spacy_doc.ents
+        if e.label_ in ENTITY_LABELS and kept(e.start_char)
     ]
-    entities = [normalise_entity(e.text) for e in spacy_doc.ents if e.label_ in ENTITY_LABELS]
-    return ClusterItem(doc_id, text, published, [e for e in entities if e], lemmas)
+    event_date = timex.document_anchor(published.isoformat() if published else None, text)
+    return ClusterItem(doc_id, text, published, [e for e in entities if e], lemmas, event_date, verbs, numbers)
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens without stop words and punctuation."""
-    words = (w.lower() for w in _WORD.findall(text))
+    """Lower-cased word tokens of the prose without stop words and punctuation."""
+    words = (w.lower() for w in _WORD.findall(_blank_url_lines(text)))
     return [w for w in words if w not in STOP_WORDS and len(w) > 1]
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=IDF_CACHE)
 def idf(term: str) -> float:
     """Background inverse frequency of a word or phrase in general English (natural log)."""
     return -math.log(max(word_frequency(term, "en"), _MIN_FREQ))
@@ -143,19 +217,31 @@ def tfidf(terms: Iterable[str], floor: float) -> dict[str, float]:
         w = idf(t) - floor
         if w > 0:
             vec[t] = (1.0 + math.log(n)) * w
+    return _normalised(vec)
+
+
+def _normalised(vec: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(v * v for v in vec.values()))
     return {t: v / norm for t, v in vec.items()} if norm else {}
 
 
 def vectors(item: ClusterItem, params: ClusterParams) -> dict[str, dict[str, float]]:
-    """The article's three feature-space vectors."""
+    """The article's feature-space vectors (and its years, as a set)."""
+    toks = tokens(item.text)
     return {
-        "tok": tfidf(tokens(item.text), params.idf_floor),
+        "tok": tfidf(toks, params.idf_floor),
         "lem": tfidf(item.lemmas, params.idf_floor),
         "ent": tfidf(item.entities, params.idf_floor),
-        "lead": tfidf(tokens(item.text)[:LEAD_WORDS], params.idf_floor),
-        "year": {y: 1.0 for y in _YEAR.findall(item.text)},
+        "lead": tfidf(toks[:LEAD_WORDS], params.idf_floor),
+        "verb": tfidf(item.verbs, params.idf_floor),
+        # numbers have no background frequency worth the name: each distinct one weighs the same
+        "num": _normalised({n: 1.0 for n in item.numbers}),
+        "year": {y: 1.0 for y in _YEAR.findall(_blank_url_lines(item.text))},
     }
+
+
+def _event_date(item: ClusterItem) -> dt.date | None:
+    return item.event_date or item.published
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,43 +256,82 @@ class _Story:
     docs: list[str]
     sums: dict[str, dict[str, float]]
     sq: dict[str, float]  # squared norms of the sums (not kept for "year": a set, not a vector)
-    last: str | None = None  # ISO date of the latest dated member
+    last: str | None = None  # ISO date of the latest dated member (publish dates)
+    top: list[Any] = field(default_factory=lambda: ["", 0.0])  # heaviest entity and its summed weight
+    dates: list[str] = field(default_factory=list)  # [first, last] ISO event date of its members
 
+    @classmethod
+    def new(cls, story_id: str) -> _Story:
+        return cls(story_id, [], {s: {} for s in (*SPACES, "year")}, {s: 0.0 for s in SPACES})
 
     def cosine(self, space: str, vec: dict[str, float]) -> tuple[float, float]:
         """(cosine to the centroid, raw dot with the sum); the dot is reused by `add`."""
-        total = self.sums[space]
+        total = self.sums.get(space, {})
         dot = sum(v * total.get(t, 0.0) for t, v in vec.items())
-        sq = self.sq[space]
+        sq = self.sq.get(space, 0.0)
         return (dot / math.sqrt(sq) if sq > 0 else 0.0), dot
 
-    def add(self, doc_id: str, vecs: dict[str, dict[str, float]], dots: dict[str, float]) -> None:
+    def add(self, doc_id: str, vecs: dict[str, dict[str, float]], dots: dict[str, float], date: dt.date | None) -> None:
         self.docs.append(doc_id)
         for space, vec in vecs.items():
-            total = self.sums[space]
+            total = self.sums.setdefault(space, {})
             for t, v in vec.items():
                 total[t] = total.get(t, 0.0) + v
             # ||c + d||^2 = ||c||^2 + 2 c.d + ||d||^2, with ||d|| = 1 (or 0 for an empty vector)
-            if space in self.sq:
-                self.sq[space] += 2.0 * dots.get(space, 0.0) + (1.0 if vec else 0.0)
+            if space in SPACES:
+                self.sq[space] = self.sq.get(space, 0.0) + 2.0 * dots.get(space, 0.0) + (1.0 if vec else 0.0)
+        # sums only grow, so the heaviest entity can only be one this article touched
+        ents = self.sums["ent"]
+        for t in vecs["ent"]:
+            if ents[t] > self.top[1]:
+                self.top = [t, ents[t]]
+        if date:
+            iso = date.isoformat()
+            self.dates = [min(self.dates[0], iso), max(self.dates[1], iso)] if self.dates else [iso, iso]
 
 
 def _story_dict(story: _Story) -> dict[str, Any]:
-    return {"id": story.id, "docs": story.docs, "sums": story.sums, "sq": story.sq, "last": story.last}
+    return asdict(story)
 
 
-def features(story: _Story, vecs: dict[str, dict[str, float]]) -> tuple[dict[str, float], dict[str, float]]:
+def _date_gap(story: _Story, date: dt.date | None) -> float | None:
+    """Days from `date` to the nearest end of the story's date range (0 inside it); None if unknown."""
+    if date is None or not story.dates:
+        return None
+    first, last = (dt.date.fromisoformat(d) for d in story.dates)
+    if first <= date <= last:
+        return 0.0
+    return float(min(abs((date - first).days), abs((date - last).days)))
+
+
+def features(
+    story: _Story, vecs: dict[str, dict[str, float]], date: dt.date | None = None
+) -> tuple[dict[str, float], dict[str, float]]:
     """Decision features of (article, story) and the raw dots `_Story.add` needs."""
     feats: dict[str, float] = {}
     dots: dict[str, float] = {}
     for space in SPACES:
         feats[f"cos_{space}"], dots[space] = story.cosine(space, vecs[space])
     ents = vecs["ent"]
-    feats["ent_overlap"] = sum(v * v for t, v in ents.items() if t in story.sums["ent"])
+    story_ents = story.sums["ent"]
+    feats["ent_overlap"] = sum(v * v for t, v in ents.items() if t in story_ents)
+    # Same main actor? The story's weight on the article's heaviest entity, relative to the
+    # story's heaviest one, and the article's weight on the story's heaviest entity.
+    if ents and story.top[1] > 0:
+        art_top = max(ents, key=ents.__getitem__)
+        feats["top_entity"] = story_ents.get(art_top, 0.0) / story.top[1]
+        feats["story_top_entity"] = ents.get(story.top[0], 0.0) / ents[art_top]
+    else:
+        feats["top_entity"] = feats["story_top_entity"] = 0.0
     years, story_years = vecs["year"], story.sums["year"]
     shared = sum(1 for y in years if y in story_years)
     feats["year_match"] = 1.0 if shared else 0.0
     feats["year_conflict"] = 1.0 if years and story_years and not shared else 0.0
+    nums = vecs["num"]
+    feats["num_conflict"] = 1.0 if nums and story.sums["num"] and not dots["num"] else 0.0
+    gap = _date_gap(story, date)
+    feats["date_near"] = 1.0 if gap is not None and gap <= 7 else 0.0
+    feats["date_gap"] = math.log1p(gap) if gap is not None else 0.0
     feats["log_size"] = math.log(len(story.docs))
     return feats, dots
 
@@ -234,22 +359,17 @@ class StoryClusterer:
         if item.doc_id in self._assignment:
             return self._assignment[item.doc_id]
         vecs = vectors(item, self.params)
+        date = _event_date(item)
         best, best_p, best_dots = None, -1.0, {}
         for story in self._candidates(vecs, item.published):
-            feats, dots = features(story, vecs)
+            feats, dots = features(story, vecs, date)
             p = self.probability(feats, self._decay(story, item.published))
             if p > best_p:
                 best, best_p, best_dots = story, p, dots
         if best is None or best_p < self.params.threshold:
-            best = _Story(f"s{self._next}", [], {s: {} for s in (*SPACES, "year")}, {s: 0.0 for s in SPACES})
-            self._next += 1
-            self._stories[best.id] = best
+            best = self._open(None)
             best_dots = {}
-        best.add(item.doc_id, vecs, best_dots)
-        if item.published and (best.last is None or item.published.isoformat() > best.last):
-            best.last = item.published.isoformat()
-        self._assignment[item.doc_id] = best.id
-        self._index(best.id, vecs)
+        self._join(best, item, vecs, best_dots)
         return best.id
 
     def stories(self) -> list[list[str]]:
@@ -264,26 +384,23 @@ class StoryClusterer:
         w = self.params.weights
         z = self.params.bias
         for name, value in feats.items():
-            z += w.get(name, 0.0) * (value * decay if name != "log_size" else value)
+            z += w.get(name, 0.0) * (value * decay if name in SIMILARITIES else value)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def candidate_features(self, item: ClusterItem) -> list[tuple[str, dict[str, float]]]:
         """(story id, features) for every candidate of `item`, without adding it (for training)."""
         vecs = vectors(item, self.params)
-        return [(s.id, features(s, vecs)[0]) for s in self._candidates(vecs, item.published)]
+        date = _event_date(item)
+        return [(s.id, features(s, vecs, date)[0]) for s in self._candidates(vecs, item.published)]
 
     def force(self, item: ClusterItem, story_id: str | None) -> str:
         """Put `item` into a given story (None: a new one); lets training replay gold clusters."""
         vecs = vectors(item, self.params)
         story = self._stories.get(story_id) if story_id else None
         if story is None:
-            story = _Story(story_id or f"s{self._next}", [], {s: {} for s in (*SPACES, "year")}, {s: 0.0 for s in SPACES})
-            self._next += 1
-            self._stories[story.id] = story
+            story = self._open(story_id)
         dots = {space: story.cosine(space, vecs[space])[1] for space in SPACES}
-        story.add(item.doc_id, vecs, dots)
-        self._assignment[item.doc_id] = story.id
-        self._index(story.id, vecs)
+        self._join(story, item, vecs, dots)
         return story.id
 
     # -- persistence --------------------------------------------------------------------------
@@ -302,6 +419,8 @@ class StoryClusterer:
         self._next = data["next"]
         for s in data["stories"]:
             story = _Story(**s)
+            for space in (*SPACES, "year"):  # state saved before a space existed
+                story.sums.setdefault(space, {})
             self._stories[story.id] = story
             for d in story.docs:
                 self._assignment[d] = story.id
@@ -309,6 +428,19 @@ class StoryClusterer:
         return self
 
     # -- internals ----------------------------------------------------------------------------
+
+    def _open(self, story_id: str | None) -> _Story:
+        story = _Story.new(story_id or f"s{self._next}")
+        self._next += 1
+        self._stories[story.id] = story
+        return story
+
+    def _join(self, story: _Story, item: ClusterItem, vecs: dict[str, dict[str, float]], dots: dict[str, float]) -> None:
+        story.add(item.doc_id, vecs, dots, _event_date(item))
+        if item.published and (story.last is None or item.published.isoformat() > story.last):
+            story.last = item.published.isoformat()
+        self._assignment[item.doc_id] = story.id
+        self._index(story.id, vecs)
 
     def _keys(self, vecs: dict[str, dict[str, float]]) -> list[str]:
         """The article's most specific features, namespaced by space: its index keys."""
