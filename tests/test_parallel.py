@@ -5,6 +5,7 @@ import shutil
 import pytest
 
 from rashomon import parallel
+from rashomon.model import to_dict
 from rashomon.pipeline import analyze
 
 
@@ -40,3 +41,33 @@ def test_dask_local_cluster_gives_identical_results(corpus, monkeypatch):
     single = analyze([corpus], workers=1)
     distributed = analyze([corpus], workers=2, dask_local=True)
     assert distributed.to_json() == single.to_json()
+
+
+def test_stream_gives_the_batch_stories(corpus):
+    from rashomon.stream import analyze_stream
+
+    batch = analyze([corpus], workers=1)
+    errors = []
+    finished = list(analyze_stream([corpus], errors))
+    key = lambda s: (s.event_date or "", s.headline)  # noqa: E731
+    streamed = sorted((f.story for f in finished), key=key, reverse=True)
+    assert [to_dict(s) for s in streamed] == [to_dict(s) for s in batch.stories]
+    documents = {d.id: to_dict(d) for f in finished for d in f.documents}
+    assert documents == {d.id: to_dict(d) for d in batch.documents}
+    assert [e.path for e in errors] == [e.path for e in batch.errors]
+
+
+def test_stream_finishes_a_story_once_it_is_past_the_horizon(corpus):
+    """Storm (2013-11-08), then quake (2014-03-11, 123 days later): no article can join the storm
+    story any more, so it comes out when the quake arrives, not at the end of the stream."""
+    from rashomon.pipeline import iter_layers
+    from rashomon.stream import StoryStream
+
+    layers = {l.document.path.split("/")[-1]: l for l in iter_layers([corpus / "storm.txt", corpus / "quake.txt"], [])}
+    stream = StoryStream()
+    assert stream.add(layers["storm.txt"]) == []
+    finished = stream.add(layers["quake.txt"])
+    assert [f.story.documents for f in finished] == [[layers["storm.txt"].document.id]]
+    assert "Haiyan" in finished[0].story.headline + finished[0].documents[0].text
+    assert [f.story.documents for f in stream.close()] == [[layers["quake.txt"].document.id]]
+    assert stream.clusterer.stories() == []  # finished stories leave the clusterer: memory stays bounded

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from rashomon.entities import lexicon as role_lexicon
 from rashomon.entities import role_of
 from rashomon.model import Claim, Event, Mention, Quantity, TimeRef
+from rashomon.nlp import text_of
 from rashomon.quantities import QUALIFIERS, SCALES, WORD_NUMBERS
 
 
@@ -155,7 +156,7 @@ def _claim(doc: Doc, document: str, cid: str, head: Token, toks: list[Token], st
     if subject is not None:
         np = _np_tokens(subject)
         s0, s1 = np[0].idx, np[-1].idx + len(np[-1].text)
-        subject_text, subject_span = doc.text[s0:s1], (s0, s1)
+        subject_text, subject_span = text_of(doc)[s0:s1], (s0, s1)
         subject_mentions = [m for m in clause_mentions if s0 <= m.start and m.end <= s1]
         titled = [m for m in subject_mentions if m.role]
         if titled:
@@ -170,7 +171,7 @@ def _claim(doc: Doc, document: str, cid: str, head: Token, toks: list[Token], st
                     and m not in subject_mentions)
     if home and any(t.lower_ == "here" for t in toks):
         places.append(home)
-    text = doc.text[start:end]
+    text = text_of(doc)[start:end]
     ordinal = ORDINAL.search(text)
     lemmas = _lemmas(toks, clause_mentions)
     source_span = (source[0].idx, source[-1].idx + len(source[-1].text)) if source else None
@@ -197,7 +198,7 @@ def _claim(doc: Doc, document: str, cid: str, head: Token, toks: list[Token], st
         quantities=measures(doc, toks, [q for q in quantities if inside(q.start, q.end)]),
         ordinal=ordinal.group("ord").lower() if ordinal else None,
         negated=any(c.dep_ == "neg" for c in head.children) or bool(event and event.negated),
-        attribution=doc.text[source_span[0]:source_span[1]] if source_span else None,
+        attribution=text_of(doc)[source_span[0]:source_span[1]] if source_span else None,
         lemmas=lemmas,
         person_slots=person_slots,
         role_slots=role_slots,
@@ -324,7 +325,7 @@ def measures(doc: Doc, toks: Sequence[Token], found: Sequence[Quantity]) -> list
             value, unit, last = words
             skip.update(range(tok.i, last.i + 1))
             start, end = tok.idx, last.idx + len(last.text)
-            out.append(Measure(document or "", start, end, doc.text[start:end], value, unit, _qualifier_before(tok),
+            out.append(Measure(document or "", start, end, text_of(doc)[start:end], value, unit, _qualifier_before(tok),
                                measures=_context(tok)))
             continue
         value = _number(tok)
@@ -376,6 +377,7 @@ def _age_holder(tok: Token) -> str | None:
     return None
 
 
+_AMOUNT_STARTS = frozenset({"half", "a", "one", *WORD_NUMBERS})  # words an amount in words begins with
 _AMOUNT_WORDS = {"a": 1.0, "one": 1.0, "half": 0.5, "a half": 0.5, "quarter": 0.25}
 _CURRENCY = {"dollar": "USD", "euro": "EUR", "pound": "GBP", "rupee": "PKR", "rouble": "RUB", "ruble": "RUB", "yen": "JPY"}
 
@@ -384,6 +386,8 @@ def _word_amount(tok: Token) -> tuple[float, str, Token] | None:
     """Amounts written in words: "half a billion dollars", "a million dollars", "two million people".
 
     (`quantities` reads digits; this reads the words, for claims only.)"""
+    if tok.lower_ not in _AMOUNT_STARTS:
+        return None  # neither branch below can match: spare the slice
     doc = tok.doc
     i = tok.i
     words = [t.lower_ for t in doc[i: i + 4]]
@@ -406,11 +410,17 @@ def _word_amount(tok: Token) -> tuple[float, str, Token] | None:
 
 def _qualifier_before(tok: Token) -> str | None:
     doc = tok.doc
-    for q in sorted(QUALIFIERS, key=len, reverse=True):
-        n = len(q.split())
-        if tok.i - n >= 0 and doc[tok.i - n: tok.i].text.lower() == q:
+    if tok.i == 0:
+        return None
+    before = doc[tok.i - 1].lower_
+    for q, n in _QUALIFIERS_LONGEST_FIRST:
+        # the words before end with the token before: any other qualifier cannot match
+        if q.endswith(before) and tok.i - n >= 0 and doc[tok.i - n: tok.i].text.lower() == q:
             return QUALIFIERS[q]
     return None
+
+
+_QUALIFIERS_LONGEST_FIRST = [(q, len(q.split())) for q in sorted(QUALIFIERS, key=len, reverse=True)]
 
 
 def mention_ref(m: Mention) -> str:

@@ -14,7 +14,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -118,6 +118,35 @@ def similarity(a: frozenset[str], b: frozenset[str], df: Counter[str], n: int) -
     return common / math.sqrt(wa * wb)
 
 
+def _similarity(a: frozenset[str], b: frozenset[str], wa: float, wb: float, weight: Mapping[str, float]) -> float:
+    """`similarity` with the weights and each side's total already summed."""
+    if not a or not b:
+        return 0.0
+    return sum(weight[t] for t in a & b) / math.sqrt(wa * wb)
+
+
+def _candidates(items: Sequence[_Item], thresholds: Thresholds, similarity_fn: Similarity | None) -> Iterator[tuple[int, int]]:
+    """Pairs of claims of different sources that can reach a threshold, in (i, j) order.
+
+    Without a plugged-in similarity and with positive thresholds, two claims that share no token
+    score 0 on both measures and can never align, so only pairs found through an inverted index
+    of their tokens are scored: the work grows with the pairs that share something, not with
+    all pairs of a story's claims."""
+    n = len(items)
+    if similarity_fn is not None or thresholds.align <= 0 or thresholds.dispute <= 0:
+        yield from ((i, j) for i in range(n) for j in range(i + 1, n) if items[i].source != items[j].source)
+        return
+    postings: dict[str, list[int]] = {}
+    for k, it in enumerate(items):
+        for t in it.tokens:
+            postings.setdefault(t, []).append(k)
+    for i, a in enumerate(items):
+        partners: set[int] = set()
+        for t in a.tokens:
+            partners.update(postings[t])
+        yield from ((i, j) for j in sorted(partners) if j > i and items[j].source != a.source)
+
+
 def compare(claims: Sequence[Claim], source_of: Mapping[str, int], entity_of: Mapping[str, str],
             thresholds: Thresholds = DEFAULT, similarity_fn: Similarity | None = None) -> list[Fact]:
     """Facts of one story. `source_of` maps document id -> independent source group.
@@ -130,21 +159,21 @@ def compare(claims: Sequence[Claim], source_of: Mapping[str, int], entity_of: Ma
         items.append(_Item(c, source_of[c.document], toks, frame_tokens(toks)))
     df: Counter[str] = Counter(t for it in items for t in it.tokens)
     n = len(items)
+    weight = {t: _weight(t, df, n) for t in df}  # once per token, not once per token per pair
+    # the same sums `similarity` takes, in the same order: the scores are bit-identical
+    totals = [(sum(weight[t] for t in it.tokens), sum(weight[t] for t in it.frame)) for it in items]
     pairs = []
     frames: dict[tuple[int, int], float] = {}
-    for i, a in enumerate(items):
-        for j in range(i + 1, len(items)):
-            b = items[j]
-            if a.source == b.source:
-                continue
-            s = similarity(a.tokens, b.tokens, df, n)
-            f = similarity(a.frame, b.frame, df, n)
-            if similarity_fn is not None:
-                extra = similarity_fn(a.claim, b.claim)
-                s, f = (s + extra) / 2, (f + extra) / 2
-            if s >= thresholds.align or f >= thresholds.dispute:
-                pairs.append((max(s, f), i, j))
-                frames[(i, j)] = f
+    for i, j in _candidates(items, thresholds, similarity_fn):
+        a, b = items[i], items[j]
+        s = _similarity(a.tokens, b.tokens, totals[i][0], totals[j][0], weight)
+        f = _similarity(a.frame, b.frame, totals[i][1], totals[j][1], weight)
+        if similarity_fn is not None:
+            extra = similarity_fn(a.claim, b.claim)
+            s, f = (s + extra) / 2, (f + extra) / 2
+        if s >= thresholds.align or f >= thresholds.dispute:
+            pairs.append((max(s, f), i, j))
+            frames[(i, j)] = f
     pairs.sort(reverse=True)
     group = list(range(n))
 
@@ -155,23 +184,26 @@ def compare(claims: Sequence[Claim], source_of: Mapping[str, int], entity_of: Ma
         return x
 
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    documents: dict[int, set[str]] = {i: {items[i].claim.document} for i in range(n)}
     links: dict[tuple[int, int], float] = {}
     for s, i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
-        docs_i = {items[k].claim.document for k in members[ri]}
-        docs_j = {items[k].claim.document for k in members[rj]}
-        if docs_i & docs_j:
+        if documents[ri] & documents[rj]:
             continue  # one claim per document in a fact: a document does not corroborate itself
         group[rj] = ri
         members[ri].extend(members.pop(rj))
+        documents[ri] |= documents.pop(rj)
         links[(i, j)] = frames[(i, j)]
     facts = []
     fact_of: dict[int, Fact] = {}
+    links_of: dict[int, list[tuple[int, int, float]]] = {}  # a link joins two claims of one group
+    for (i, j), f in links.items():
+        links_of.setdefault(find(i), []).append((i, j, f))
     for root in sorted(members, key=lambda r: (items[members[r][0]].claim.document, items[members[r][0]].claim.start)):
         ids = sorted(members[root], key=lambda k: (items[k].source, items[k].claim.start))
-        own = [(i, j, f) for (i, j), f in links.items() if i in ids and j in ids]
+        own = links_of.get(root, [])
         fact = _verdict([items[k] for k in ids], own, items, entity_of, thresholds)
         facts.append(fact)
         fact_of.update({k: fact for k in ids})

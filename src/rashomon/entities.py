@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span, Token
 
 from rashomon import geo, timex
 from rashomon.model import Entity, Mention
+from rashomon.nlp import text_of
 
 KEPT_TYPES = {"PERSON", "GPE", "LOC", "ORG", "NORP", "FAC"}
 SURNAME_SIMILARITY = 80  # rapidfuzz ratio; Kayani/Kiyani = 83, Jilani/Gilani = 83
@@ -94,7 +95,7 @@ def role_of(tokens: Sequence[Token]) -> RolePhrase | None:
         return None
     doc = toks[0].doc
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    return RolePhrase(doc.text[start:end], start, end, country)
+    return RolePhrase(text_of(doc)[start:end], start, end, country)
 
 
 def _left_modifiers(doc: Doc, start: int) -> tuple[list[Token], str | None]:
@@ -145,7 +146,7 @@ def mention_for_span(doc: Doc, document: str, start: int, end: int, label: str, 
     span is named by the calendar value it resolves to against `anchor` ("on Thursday" in a
     report of 2013-05-03 is "2013-05-02"), so differently worded mentions of one day meet.
     """
-    text = doc.text[start:end]
+    text = text_of(doc)[start:end]
     mention = Mention(document=document, start=start, end=end, text=text, type=label, name=text)
     if label in ("DATE", "TIME"):
         refs = [r for r in timex.find_dates(text, document, anchor) if r.value]
@@ -262,6 +263,7 @@ _CUT = re.compile(r"\s(?:of|in|at|on|who|which|that|from|with|for)\s|\s?[,(]")
 _TIME_LEADING = re.compile(r"^(?:(?:in|on|at|from|to|for|of|by|during|since|the)\s+)+", re.I)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case ASCII form for comparing spellings ("U . S ." and "US" fold alike)."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -280,12 +282,14 @@ def _initials_run(word: str) -> bool:
     return len(word) <= 3 and word not in ("a", "i")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _core(text: str) -> str:
     """The phrase without leading prepositions and articles, nor a trailing possessive."""
     text = _LEADING.sub("", text.strip())
     return re.sub(r"\s*['’]\s*s?$", "", text).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _head(text: str) -> str:
     """Head noun of a common-noun phrase: "the 33-year-old actress 's rep" -> "rep"."""
     core = _CUT.split(" " + _core(text) + " ", maxsplit=1)[0].strip() or _core(text)
@@ -302,18 +306,24 @@ def _head(text: str) -> str:
 
 def _kind(m: Mention) -> str:
     """"pronoun", "role" ("the Foreign Secretary"), "name" or "nominal" ("the actress")."""
-    words = fold(m.text).split()
+    return _kind_of(m.text, m.type, m.role, m.name)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _kind_of(text: str, type_: str, role: str | None, name: str) -> str:
+    """`_kind` of a mention, from the only fields it reads (resolution asks it again and again)."""
+    words = fold(text).split()
     if len(words) == 1 and words[0] in PRONOUNS:
         return "pronoun"
-    if m.type in TIME_TYPES:
+    if type_ in TIME_TYPES:
         return "time"
-    if m.role and fold(m.name) == fold(m.role):
+    if role and fold(name) == fold(role):
         return "role"
-    core = _CUT.split(" " + _core(m.name) + " ", maxsplit=1)[0].strip() or _core(m.name)
+    core = _CUT.split(" " + _core(name) + " ", maxsplit=1)[0].strip() or _core(name)
     last = core.split()[-1] if core.split() else ""
-    if m.type == "PERSON" and fold(last) in lexicon().role_heads:
+    if type_ == "PERSON" and fold(last) in lexicon().role_heads:
         return "nominal"  # "Surgeon General", "President": an office, not a name
-    return "name" if last[:1].isupper() or last[:1].isdigit() and m.type not in ("PERSON",) else "nominal"
+    return "name" if last[:1].isupper() or last[:1].isdigit() and type_ not in ("PERSON",) else "nominal"
 
 
 def _group(type_: str) -> str:
@@ -686,7 +696,7 @@ def _entities(clusters: list[_Cluster], prefix: str) -> list[Entity]:
             name=name,
             type=ctype,
             aliases=[a for a in aliases if a != name],
-            roles=sorted({r for r in c.roles}, key=str.lower),
+            roles=sorted({r for r in c.roles}, key=lambda r: (r.lower(), r)),  # ties too: same order every run
             country=countries.most_common(1)[0][0] if countries else None,
             documents=sorted(c.documents),
             mentions=sorted(c.mentions, key=lambda m: (m.document, m.start)),

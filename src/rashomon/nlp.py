@@ -18,6 +18,21 @@ def load() -> Language:
     return spacy.load(MODEL)
 
 
+_TEXT = "rashomon.text"
+
+
+def text_of(doc: Doc) -> str:
+    """The text of a parsed document, computed once.
+
+    `Doc.text` rebuilds the string from every token on each access, so slicing it inside a
+    loop over sentences or mentions is quadratic in the document's length; stages slice this.
+    """
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
 def parse(text: str) -> Doc:
     return load()(text)
 

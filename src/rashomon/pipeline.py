@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.tokens import Doc
 
 from rashomon import claims as claims_stage
+from rashomon import parallel
 from rashomon import clean, cluster, compare, dedup, entities, events, ingest, nlp, quantities, timex
 from rashomon.errors import InputError
 from rashomon.readers import read_path
@@ -99,28 +100,41 @@ def analyze(paths: Iterable[str | Path], progress: Progress | None = None, worke
 
     Per-document stages run on `workers` processes (None: all cores), on the Dask cluster at
     `scheduler`, or on a Dask LocalCluster (`dask_local`); the story-level stages run here.
-    The result is the same whichever way the per-document work ran.
+    The result is the same whichever way the per-document work ran. Everything is held in
+    memory until the end; `rashomon.stream.analyze_stream` is the bounded-memory path.
     """
-    from rashomon import parallel
+    errors: list[FileError] = []
+    layers = list(iter_layers(paths, errors, progress, workers, scheduler, dask_local))
+    analysis = assemble(layers, progress)
+    analysis.errors = errors + analysis.errors
+    return analysis
 
-    files, errors = ingest.expand(paths)
-    work = parallel.batches(files)
+
+def iter_layers(paths: Iterable[str | Path], errors: list[FileError], progress: Progress | None = None,
+                workers: int | None = 1, scheduler: str | None = None,
+                dask_local: bool = False, on_batch: Callable[[parallel.BatchResult], None] | None = None,
+                ) -> Iterator[DocumentLayers]:
+    """The per-document half over the files under `paths`, in input order, as results arrive.
+
+    Unreadable files are appended to `errors`; the same bytes seen twice give one document.
+    `on_batch` sees each worker's result first (its stage timings and memory, for monitoring).
+    """
+    files, expand_errors = ingest.expand(paths)
+    errors.extend(expand_errors)
     run = parallel.executor(workers, scheduler, dask_local)
-    layers: list[DocumentLayers] = []
     seen: set[str] = set()
     done = 0
-    for result in run(work):
+    for result in run(parallel.batches(files)):
+        if on_batch:
+            on_batch(result)
         errors.extend(result.errors)
         for layer in result.layers:
             if layer.document.id not in seen:  # the same bytes in two batches: one document
                 seen.add(layer.document.id)
-                layers.append(layer)
+                yield layer
         done += result.files
         if progress:
             progress("analyse", done, len(files))
-    analysis = assemble(layers, progress)
-    analysis.errors = errors + analysis.errors
-    return analysis
 
 
 def analyze_documents(documents: Sequence[Document], progress: Progress | None = None) -> Analysis:

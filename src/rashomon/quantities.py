@@ -12,6 +12,7 @@ import re
 from spacy.tokens import Doc
 
 from rashomon.model import Quantity
+from rashomon.nlp import text_of
 
 SCALES = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6,
@@ -153,15 +154,19 @@ def _counts(doc: Doc, document: str) -> list[Quantity]:
             value *= SCALES[scale.lower_]
         left = tok.i
         qualifier = None
-        for q in sorted(QUALIFIERS, key=len, reverse=True):
-            n = len(q.split())
-            if left - n >= 0 and doc[left - n: left].text.lower() == q:
+        before = doc[left - 1].lower_ if left else ""
+        for q, n in _QUALIFIERS_LONGEST_FIRST:
+            # the qualifier must end with the word before the number: skip the rest unsliced
+            if left and q.endswith(before) and left - n >= 0 and doc[left - n: left].text.lower() == q:
                 qualifier, left = QUALIFIERS[q], left - n
                 break
         start = doc[left].idx
         end = tok.head.idx + len(tok.head.text) if tok.head.i > tok.i else tok.idx + len(tok.text)
-        out.append(Quantity(document, start, end, doc.text[start:end], value, tok.head.lemma_.lower(), qualifier))
+        out.append(Quantity(document, start, end, text_of(doc)[start:end], value, tok.head.lemma_.lower(), qualifier))
     return out
+
+
+_QUALIFIERS_LONGEST_FIRST = [(q, len(q.split())) for q in sorted(QUALIFIERS, key=len, reverse=True)]
 
 
 def _token_number(text: str) -> float | None:
