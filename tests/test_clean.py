@@ -58,3 +58,17 @@ def test_sentences_are_prose_and_headlines_or_labels_are_not():
     assert not is_prose("Russo-Pak dialogue in Moscow may strengthen joint strategy to deal with US post-withdrawal scenario in 2014")
     assert not is_prose("ANTIMICROBIAL resistance is an escalating crisis claiming lives. It is the third...")
     assert not is_prose("Must read")
+
+
+def test_a_truncated_teaser_of_the_headline_is_metadata_not_body():
+    from rashomon.clean import repeats_title
+
+    title = "Quake kills 27 in southwest China"
+    assert repeats_title("WorldQuake kills 27 in southwest China...", title)
+    assert repeats_title("Quake kills 27 in southwest China", title)
+    assert not repeats_title("A strong earthquake struck southwest China's Yunnan province on Monday.", title)
+
+
+def test_text_without_any_article_keeps_everything_rather_than_nothing():
+    doc = _clean("Home\nWorld\nSport\n")
+    assert doc.text  # nothing reads as article: the text is kept, not lost

@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 from rashomon.clean import clean
-from rashomon.extract_html import extract_html, is_furniture, tidy_body
+from rashomon.extract_html import Settings, choose_body, extract_html, is_furniture, tidy_body
 from rashomon.model import Source
 from rashomon.readers.common import decode_html
 from rashomon.render import render_page_text
@@ -157,3 +157,22 @@ def test_script_heavy_page_is_lightened_before_extraction() -> None:
     heavy = PAGE.replace("</head>", "<script>var blob = '" + "x" * 6_000_000 + "';</script></head>")
     doc = extract_html(html_source(heavy))
     assert doc.text.startswith("The foreign secretary arrived in Moscow")
+
+
+def test_recall_pass_only_when_precision_finds_little_and_recall_much_more() -> None:
+    long_text = " ".join(["word"] * 300)
+    settings = Settings(short_body_words=200, recall_ratio=1.25)
+    calls = []
+
+    def recall(text: str):
+        return lambda: calls.append(1) or text
+
+    assert choose_body(long_text, recall("x " * 900), settings) == long_text and not calls  # enough words: no second pass
+    assert choose_body("a b c", recall("a b c d"), settings) == "a b c d"  # 4 > 1.25 * 3
+    assert choose_body("a b c d", recall("a b c d e"), settings) == "a b c d"  # 5 is not > 1.25 * 4
+
+
+def test_post_processing_steps_can_be_switched_off() -> None:
+    body = "Big headline here\n5:45 AM PST 11/19/2019\nFirst paragraph.\nShare this article"
+    kept, removed = tidy_body(body, ["Big headline here"], Settings(drop_title=False, drop_dateline=False, drop_furniture=False))
+    assert kept == ["Big headline here", "5:45 AM PST 11/19/2019", "First paragraph.", "Share this article"] and removed == []

@@ -1,11 +1,13 @@
 """Clean: turn a `Source` into a `Document` — the article body and its metadata.
 
 HTML goes to the extractor (`extract_html`). Pasted page text (what a person gets by selecting a
-whole page) has no markup, so the article is found from the shape of its lines: the body is the
-longest stretch dominated by prose (long, stopword-rich, sentence-final lines), and what lies
-around it — captions, teasers, tag lines, author boxes, sidebars of other headlines — is dropped
-and reported in `removed`. Metadata (title, publish date, dateline, author) is read from the
-lines the page puts around the body.
+whole page) has no markup, so the article is found from the shape of its lines and their place in
+the page: a classifier learned from real pages (`line_classifier`, trained by
+scripts/train_cleaner.py) scores each line, the body is the maximum-sum run of high-scoring lines
+(plus any line outside it that scores very high, minus repeats of text already kept), and what
+lies around it — captions, teasers, tag lines, author boxes, sidebars of other headlines — is
+dropped and reported in `removed`. Metadata (title, publish date, dateline, author) is read from
+the lines the page puts around the body; the headline and the byline are metadata, not body.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from rashomon import timex
+from rashomon import line_classifier, timex
+from rashomon.extract_html import is_furniture
+from rashomon.line_classifier import LineClassifier, is_prose, normalise
 from rashomon.model import Document, Source
 
 WORD = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’.-]*|\d[\d,.]*")
-SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
 DATE_LINE = re.compile(r"^(?:(?P<label>published|updated|posted|last updated|first published)\s*(?:on|:)?\s*)?(?P<rest>.*)$", re.I)
-LABEL_LINE = re.compile(r"^(tags?|filed under|categories|category|topics?|related|read more|see also|share|source|keywords?)\s*[:|]", re.I)
 BYLINE = re.compile(r"^(?:by|written by|reporting by|author:?)\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s*$", re.I)
 NAME_LINE = re.compile(r"^[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.|[A-Z][a-z'’-]+|bin|al|de|van|von|der|ul)){1,3}$")
 PHOTO_CREDIT = re.compile(r"(file photo|photo:|photograph|getty images|\bafp\b|reuters/|\bap photo\b|credit:|image:)", re.I)
@@ -33,10 +35,9 @@ DATELINE = re.compile(
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
     r"\s*(?:\((?P<agency>[A-Za-z .&]+)\))?\s*(?P<sep>[:–—]|-{1,2})\s+"
 )
+TOKEN = re.compile(r"\w+")
 AUTHOR_CONTEXT = re.compile(r"\b(author|writer|contributor|columnist|correspondent|reporter)\b", re.I)
 
-# A non-prose line costs this much (in characters of prose) to include in the body.
-NON_PROSE_PENALTY = 60
 
 
 @dataclass
@@ -48,22 +49,6 @@ class Line:
     @property
     def words(self) -> list[str]:
         return WORD.findall(self.text)
-
-
-def is_prose(text: str) -> bool:
-    """A line reads as running text: enough words, stopwords, and a sentence ending."""
-    words = WORD.findall(text)
-    if len(words) < 5 or TRUNCATED.search(text):
-        return False
-    stop = sum(w.lower() in STOP_WORDS for w in words) / len(words)
-    if SENTENCE_END.search(text) and stop >= 0.15:
-        return True
-    # Headlines can be long but lack the final stop; only long running text gets in without one.
-    return len(words) >= 30 and stop >= 0.3
-
-
-def normalise(text: str) -> str:
-    return re.sub(r"\W+", " ", text.lower()).strip()
 
 
 def split_lines(content: str) -> list[Line]:
@@ -78,55 +63,40 @@ def split_lines(content: str) -> list[Line]:
     return lines
 
 
-def main_block(lines: list[Line], repeated: set[str]) -> tuple[int, int]:
-    """The stretch of lines with the most prose: a maximum-sum run (as in body-text extraction)."""
-    best, best_range = 0.0, (0, -1)
-    running, start = 0.0, 0
-    for i, line in enumerate(lines):
-        prose = is_prose(line.text) and normalise(line.text) not in repeated
-        score = len(line.text) if prose else -NON_PROSE_PENALTY
-        if running <= 0:
-            running, start = 0.0, i
-        running += score
-        if running > best:
-            best, best_range = running, (start, i)
-    return best_range
+def clean_text(source: Source, model: LineClassifier | None = None) -> Document:
+    """Clean pasted page text: keep the article body, read metadata, report what was dropped.
 
-
-def clean_text(source: Source) -> Document:
-    """Clean pasted page text: keep the article body, read metadata, report what was dropped."""
+    `model` is the line classifier to use (the shipped one by default; the benchmark passes
+    models trained without the page being scored).
+    """
     lines = split_lines(source.content)
     doc_id = source.raw_hash[:16]
     if not lines:
         return Document(id=doc_id, path=source.path, text="", kind=source.kind)
+    model = model or line_classifier.load()
+    texts = [line.text for line in lines]
+    probabilities = model.predict(texts)
+    _, keep = line_classifier.decode(probabilities, [len(TOKEN.findall(t)) for t in texts], model.decoding, texts)
+    if not any(keep):  # nothing reads as an article: keep everything rather than lose the text
+        keep = [True] * len(lines)
+    first = keep.index(True)
+    last = len(keep) - 1 - keep[::-1].index(True)
     counts = Counter(normalise(line.text) for line in lines)
     repeated = {text for text, n in counts.items() if n > 1 and text}
-    first, last = main_block(lines, repeated)
-    if last < first:  # no prose at all: keep everything rather than lose the text
-        first, last = 0, len(lines) - 1
 
-    title = _title(lines[:first], lines[first:last + 1], repeated)
+    title = _title(lines[:first], [line for line, k in zip(lines, keep) if k], repeated)
     published = _published(lines[:first])
+    author, author_lines = _author(lines, first, last)
     body: list[Line] = []
     removed: list[str] = []
-    metadata_lines: set[int] = set()
     for i, line in enumerate(lines):
-        if i < first or i > last:
-            continue
-        norm = normalise(line.text)
         if (
-            norm in repeated
-            or LABEL_LINE.match(line.text)
-            or (not is_prose(line.text) and (PHOTO_CREDIT.search(line.text) or TRUNCATED.search(line.text)))
-            or (title and norm == normalise(title))
+            keep[i]
+            and not (title and repeats_title(line.text, title))
+            and i not in author_lines
+            and not is_furniture(line.text)  # the HTML side's page-furniture lines (kept there by CV)
         ):
-            removed.append(line.text)
-            continue
-        body.append(line)
-    author, author_lines = _author(lines, first, last)
-    metadata_lines.update(author_lines)
-    for i, line in enumerate(lines):
-        if first <= i <= last:
+            body.append(line)
             continue
         if title and line.text == title and i < first and i == _first_index(lines, title):
             continue
@@ -156,6 +126,14 @@ def clean_text(source: Source) -> Document:
         url=meta.get("url"),
         removed=removed,
     )
+
+
+def repeats_title(line: str, title: str) -> bool:
+    """The line restates the headline (whole, or a truncated teaser of it): metadata, not body."""
+    if normalise(line) == normalise(title):
+        return True
+    own = line_classifier.shingles(line)
+    return bool(own) and sum(g in line_classifier.shingles(title) for g in own) >= 0.5 * len(own)
 
 
 def _first_index(lines: list[Line], text: str) -> int:
