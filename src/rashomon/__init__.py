@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Analysis", "Document", "Story", "analyze"]
+__all__ = ["Analysis", "Document", "Store", "Story", "analyze"]
 
 if TYPE_CHECKING:
     from rashomon.model import Analysis, Document, Story
     from rashomon.pipeline import analyze
+    from rashomon.store import Store
 
 
 def __getattr__(name: str) -> Any:
@@ -18,6 +19,10 @@ def __getattr__(name: str) -> Any:
         from rashomon.pipeline import analyze
 
         return analyze
+    if name == "Store":
+        from rashomon.store import Store
+
+        return Store
     if name in ("Analysis", "Document", "Story"):
         from rashomon import model
 
