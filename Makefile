@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e '.[test,parquet]'
 	touch $(STAMP)
 
 install: $(STAMP)

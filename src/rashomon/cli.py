@@ -45,8 +45,14 @@ def analyze(
     paths: list[Path] = typer.Argument(..., help="Files or directories (searched recursively)."),
     format: Format = typer.Option(Format.json, "--format", "-f", help="Output format."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write here instead of standard output."),
+    workers: int = typer.Option(0, "--workers", "-w", min=0, help="Processes for per-document work (0: one per core)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Run per-document work on the Dask cluster at tcp://HOST:PORT."),
+    dask: str | None = typer.Option(None, "--dask", help="'local': start a Dask LocalCluster with --workers workers."),
 ) -> None:
     """Read, clean, analyse and group the documents, and print the brief (no store needed)."""
+    if dask not in (None, "local"):
+        err.print(f"[red]error:[/] --dask takes 'local' (got {dask!r}); use --scheduler for a running cluster")
+        raise typer.Exit(code=2)
     from rashomon.brief import render
     from rashomon.pipeline import analyze as run
 
@@ -59,7 +65,8 @@ def analyze(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done)
 
-        analysis = run(paths, progress=progress)
+        analysis = run(paths, progress=progress, workers=workers or None, scheduler=scheduler,
+                       dask_local=dask == "local")
     for error in analysis.errors:
         err.print(f"[yellow]skipped[/] {error.path}: {error.reason}", highlight=False)
     if not analysis.documents:

@@ -33,6 +33,7 @@ NUM_PERM = 128
 COPY_CONTAINMENT = 0.5  # one document's text at least half inside the other's: a copy
 SHARE_CONTAINMENT = 0.15  # a shorter shared passage (a quoted paragraph): "shares text"
 SHARE_MIN_SHINGLES = 8  # ... and never on a handful of shared stock phrases
+EXACT_UP_TO = 64  # up to this many documents, every pair is verified without LSH
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -84,6 +85,10 @@ def candidate_pairs(sets: dict[str, set[str]]) -> set[tuple[str, str]]:
     ids = [i for i, s in sets.items() if s]
     if len(ids) < 2:
         return set()
+    if len(ids) <= EXACT_UP_TO:
+        # a story's handful of documents: checking every pair exactly is cheaper than building
+        # the LSH indexes (the ensemble's partitioning alone costs ~0.2 s) and misses nothing
+        return {(min(a, b), max(a, b)) for n, a in enumerate(ids) for b in ids[n + 1:]}
     hashes = {i: minhash(sets[i]) for i in ids}
     lsh = MinHashLSH(threshold=0.3, num_perm=NUM_PERM)
     ensemble = MinHashLSHEnsemble(threshold=SHARE_CONTAINMENT, num_perm=NUM_PERM, num_part=8)
