@@ -137,3 +137,21 @@ def test_speaking_out_against_attacks_accuses_the_attacker():
 def test_a_title_case_headline_verb_is_read_as_a_verb():
     found = _events("Russia Accuses Ukraine of Shelling Nuclear Plant")
     assert ("RUS", "ACCUSE", "UKR") in _pairs(found)
+
+
+def test_war_on_a_group_targets_the_group():
+    # the lexicon's "on" must stay a string (a bare YAML on is read as true)
+    found = _events("Forty Palestinians were seeking shelter from Israel's war on Hamas.")
+    assert ("ISR", "ASSAULT", None, "Hamas") in {c[:4] for c in _codes(found)}
+
+
+def test_named_police_arrest_and_charge_share_the_object():
+    found = _events("Staunton police have arrested and charged Sharron Diane Crawford Smith with murder.")
+    codes = {c[:4] for c in _codes(found)}
+    assert ("Staunton police", "SEIZE", None, "Sharron Diane Crawford Smith") in codes
+    assert ("Staunton police", "ACCUSE", None, "Sharron Diane Crawford Smith") in codes
+
+
+def test_an_attack_in_a_named_place_targets_the_place():
+    found = _events("In 2006, 28 Lebanese civilians were killed in an Israeli bombing in the village of Qana.")
+    assert any(e.source_actor == "ISR" and e.action == "ASSAULT" and "Qana" in e.target_actor for e in found)

@@ -144,6 +144,12 @@ class EventReader:
         if group and countries:
             code = countries[0].country
             return Actor(f"{code} {group}", code, kind="country", name=countries[0].name)
+        if group and not persons:
+            # "Staunton police": a group noun qualified by a name that is not a country names
+            # that body; it is an actor by its name
+            names = [t.text for t in conj_free if t.i < head.i and t.dep_ == "compound" and t.pos_ == "PROPN"]
+            if names:
+                return Actor(" ".join([*names, head.text]), None, kind="org", name=" ".join([*names, head.text]))
         if persons and (group or head.lemma_.lower() in self.lex.entourage):
             return self.actor_of_mention(persons[0])  # "the Obama administration", "the Obama team"
         # "the Israeli attack", "Israeli bombs": a nationality word stands for its country; other
@@ -289,6 +295,14 @@ class EventReader:
                 targets = self.actors(child) or self._possessor(child)
             if targets:
                 return targets
+        for conj in verb.conjuncts:
+            # "have arrested and charged Smith": the object of the last conjunct is shared
+            if conj.i > verb.i and conj.pos_ == "VERB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children):
+                for child in conj.children:
+                    if child.dep_ in ("dobj", "obj"):
+                        targets = self.actors(child)
+                        if targets:
+                            return targets
         preps = entry.get("preps", DEFAULT_PREPS) or DEFAULT_PREPS
         for child in verb.children:
             if child.dep_ == "prep" and child.lower_ in preps:
@@ -386,6 +400,14 @@ class EventReader:
                         found = [place] if place else []
                     if found:
                         return found
+        if entry.get("place_target"):
+            # "an Israeli bombing in the village of Qana": an attack's place stands for its target
+            for child in noun.children:
+                if child.dep_ == "prep" and child.lower_ in ("in", "at"):
+                    for pobj in (p for p in child.children if p.dep_ == "pobj"):
+                        place = self._place_in(pobj, source)
+                        if place:
+                            return [place]
         return []
 
     def adjective_event(self, adj: Token, sent: Span, entry: dict) -> Event | None:
