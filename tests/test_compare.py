@@ -105,3 +105,44 @@ def test_copies_of_one_report_do_not_corroborate_each_other(tmp_path):
     story = analysis.stories[0]
     assert len(story.documents) == 2 and len(story.sources) == 1
     assert all(f.status == "single-source" for f in story.facts)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "slot"),
+    [  # real ECB+ headlines and sentences of one quake / one attack, and real sentences with one slot changed
+        ("Magnitude-6.1 quake hits Indonesia; 1 dead",
+         "Indonesia earthquake: 24 dead and over 200 injured as 6.1 magnitude quake hits Aceh province", "number"),
+        ("Earthquake Of Magnitude 6.1 Strikes Indonesia's Aceh Province Killing One",
+         "Five dead, dozens injured in Indonesia quake", "number"),
+        ("The strong 6.1-magnitude quake left hundreds more injured as it rocked a region that was devastated by the tsunami of 2004.",
+         "The strong 6.1-magnitude quake left hundreds more injured as it rocked a region that was not devastated by the tsunami of 2004.",
+         "negation"),
+        ("Fred LaRue, a Richard Nixon White House aide, was found dead in his room at a Biloxi motel.",
+         "Fred LaRue, a Robert Buckley White House aide, was found dead in his room at a Biloxi motel.", "person"),
+        ("The deal will provide customers with another choice, says Bruce Shaw, director of worldwide commercial marketing for AMD.",
+         "The deal will provide customers with another choice, says Bruce Shaw, spokesman of worldwide commercial marketing for AMD.",
+         "role"),
+        ("A 4.6-magnitude earthquake rattled Northern California overnight Thursday.",
+         "A 4.6-magnitude earthquake rattled Northern Italy overnight Thursday.", "place"),
+        ("The coroner believes LaRue died Saturday, July 24,2004, of natural causes.",
+         "The coroner believes LaRue died Saturday, July 21,2004, of natural causes.", "date"),
+        ("Lindsay Lohan entered the Betty Ford Center on Thursday.", "Lindsay Lohan checked into the Betty Ford Center on Monday.", "date"),
+    ],
+)
+def test_differently_worded_or_deeply_placed_slots_are_disputed(a, b, slot):
+    verdicts = _verdicts(a, b)
+    assert any(status == "disputed" and slot in slots for status, slots in verdicts), verdicts
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [  # real ECB+ pairs that agree: parts and a total, two spellings of one unit
+        ("Police said two women and one man died at a branch of the Marfin bank which caught fire.",
+         "Police said at least three people, a man and two women, were killed in the fire-bomb attack."),
+        ("The quake struck inland at a depth of just 10 kilometres, 55 kilometres south of Bireun.",
+         "The quake struck inland at a depth of just ten kilometres, 55 kilometres south of Bireun."),
+        ("An earthquake killed six children when a mosque collapsed in Aceh.", "At least 24 people were killed by the quake in Aceh."),
+    ],
+)
+def test_parts_totals_and_unit_spellings_are_not_disputes(a, b):
+    assert all(status != "disputed" for status, _ in _verdicts(a, b))

