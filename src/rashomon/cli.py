@@ -348,5 +348,31 @@ def stats(db: Path = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
     out.print(table)
 
 
+@app.command()
+def serve(
+    db: Path = DB_OPTION,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. The default answers this machine only."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    token: str | None = typer.Option(None, "--token", envvar="RASHOMON_TOKEN",
+                                     help="Token that writes (ingest) require; without one, writes are disabled."),
+    max_upload_mb: float = typer.Option(20.0, "--max-upload-mb", min=0.001, help="Largest request body accepted, in MiB."),
+) -> None:
+    """The web app and JSON API over the store: browse stories, sources side by side, timelines."""
+    import uvicorn
+
+    from rashomon.web import create_app
+
+    with _open_store(db, must_exist=False):
+        pass  # a clear message now if the file is not a store
+    hosts = None if host in ("127.0.0.1", "localhost", "::1") else ["*"]  # a deliberate non-local bind answers any Host
+    web = create_app(db, token=token, max_upload=int(max_upload_mb * 2**20), allowed_hosts=hosts)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[yellow]warning:[/] listening on {host}: the store is readable by anyone who can reach this port",
+                  highlight=False)
+    err.print(f"rashomon: http://{host}:{port}/  (writes {'need the token' if token else 'disabled: no --token'})",
+              highlight=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)
+
+
 if __name__ == "__main__":
     app()
