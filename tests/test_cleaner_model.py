@@ -10,8 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rashomon.clean import split_lines
 from rashomon.line_classifier import (
     FEATURE_NAMES,
+    OWN_NAMES,
     Decoding,
     LineClassifier,
     TreeEnsemble,
@@ -22,6 +24,12 @@ from rashomon.line_classifier import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _seed_lines() -> list[list[str]]:
+    """The lines of the seed pages (real pasted news pages), as the cleaner splits them."""
+    return [[line.text for line in split_lines(path.read_text(encoding="utf-8"))] for path in sorted(EXAMPLES.glob("*.txt"))]
 
 
 def _shipped() -> dict:
@@ -36,9 +44,10 @@ def test_shipped_model_is_small_plain_json_with_out_of_fold_evidence() -> None:
     cv = data["training"]["cv"]
     assert cv["folds"] >= 5
     # Held-out pages, not the ones the trees were fitted on: well above keeping all the text (0.67)
-    # and the hand-set prose-run cleaner it replaced (0.889 in-sample). The issue's 0.90 is not met
-    # out of fold (see the benchmark); this guards against a retrained model that falls back.
-    assert cv["out_of_fold"]["f1"] >= 0.88
+    # and the hand-set prose-run cleaner it replaced (0.889 in-sample). The issue asks 0.90 out of
+    # fold; the shipped model records 0.90+ but the selection noise is about ±0.005, so this guards
+    # against a retrained model that falls back rather than pinning the last digit.
+    assert cv["out_of_fold"]["f1"] >= 0.89
     assert len(cv["per_fold"]) == cv["folds"]
 
 
@@ -110,8 +119,8 @@ def test_decode_drops_a_second_copy_of_text_already_kept() -> None:
 def test_repetition_features_know_which_copy_came_first() -> None:
     lead = "The minister arrived in Moscow on Wednesday for talks."
     before, after = said_elsewhere([lead, "Something else entirely here today.", lead])
-    assert before == [0.0, 0.0, 1.0]
-    assert after == [1.0, 0.0, 0.0]
+    assert before.tolist() == [0.0, 0.0, 1.0]
+    assert after.tolist() == [1.0, 0.0, 0.0]
 
 
 def test_labels_are_lines_mostly_inside_the_gold_body() -> None:
@@ -128,3 +137,29 @@ def test_labels_are_lines_mostly_inside_the_gold_body() -> None:
         "Officials said they would not comment on a different story about floods in the north.",
     ]
     assert label_lines(lines, gold).tolist() == [0, 1, 1, 1, 1, 0, 0]
+
+
+def test_vectorised_trees_give_the_reference_walk_to_the_last_bit() -> None:
+    """All trees over all lines at once must be the same model as walking tree by tree."""
+    trees = load().trees
+    pages = _seed_lines()
+    assert pages
+    for lines in pages:
+        X = features(lines)
+        assert np.array_equal(trees.predict(X), trees.predict_reference(X))
+    # and on rows that reach every kind of leaf: random feature values around the thresholds
+    rng = np.random.default_rng(0)
+    X = rng.choice(np.unique(trees.threshold), size=(500, len(FEATURE_NAMES))) + rng.choice([-1e-9, 0.0, 1e-9], size=(500, len(FEATURE_NAMES)))
+    assert np.array_equal(trees.predict(X), trees.predict_reference(X))
+
+
+def test_page_features_of_a_line_on_its_own_do_not_leak_from_other_lines() -> None:
+    """Shapes are computed for the whole page at once (joined text); a line's own shape must be
+    what it is alone: no pattern may match across a line break."""
+    own = len(OWN_NAMES)
+    for lines in _seed_lines():
+        page = features(lines)[:, :own]
+        alone = np.vstack([features([line])[:, :own] for line in lines])
+        assert np.array_equal(page, alone)
+    tricky = ["Updated May", "2014 was a year", "Photo", "credit: AFP", "Sign", "up now", "The end.", "Then more"]
+    assert np.array_equal(features(tricky)[:, :own], np.vstack([features([t])[:, :own] for t in tricky]))

@@ -133,7 +133,10 @@ def repeats_title(line: str, title: str) -> bool:
     if normalise(line) == normalise(title):
         return True
     own = line_classifier.shingles(line)
-    return bool(own) and sum(g in line_classifier.shingles(title) for g in own) >= 0.5 * len(own)
+    if not own:
+        return False
+    of_title = line_classifier.shingles(title)
+    return sum(g in of_title for g in own) >= 0.5 * len(own)
 
 
 def _first_index(lines: list[Line], text: str) -> int:

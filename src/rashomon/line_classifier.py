@@ -7,8 +7,14 @@ markup survives a paste, so each line is described by what it looks like and whe
 - its own shape: length, stopword density, a sentence ending, a truncation mark, the share of
   capitalised ("link-like") words, digits and punctuation, date-, time- and label-only lines;
 - the page around it: how often it (or its first words) recurs in the page, its position, where
-  it lies relative to the prose-dominated run of lines (`prose_run`), and the same shape
-  features of its neighbours.
+  it lies relative to the prose-dominated run of lines (`prose_run`), how far it is from running
+  text in any language and whether prose bounds the non-prose block it is in (list items and
+  table rows of the article are; menus and sidebars are not), comment-thread cues around it,
+  and the same shape features of its neighbours.
+
+Speed: the cleaner runs on every pasted article, so the features are computed for all lines of a
+page at once (`shapes`: regexes over the joined page, per-character tables, word counts by line)
+and the trees are walked for all lines and all trees together (`TreeEnsemble.predict`).
 
 A gradient-boosted tree ensemble trained on text rendered from real news pages, with the
 hand-written article bodies as labels (scripts/train_cleaner.py), turns these features into a
@@ -18,12 +24,13 @@ arrays, no pickled objects) and evaluated here with numpy, so scikit-learn is ne
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -62,6 +69,16 @@ CONTACT = re.compile(r"@\w|https?://|www\.|\.com\b|\bcookies?\b|\bsubscribe\b|\b
 SEPARATORS = re.compile(r"[|•»›·/]")
 TOKEN = re.compile(r"\w+")
 NAME_LIKE = re.compile(r"^[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.|[A-Z][a-z'’-]+)){1,3}$")
+# An item of a list: a bullet, a dash or a number/letter with a full stop or bracket, then text.
+LIST_MARKER = re.compile(r"^(?:[-–—•●▪◦*·►✓]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s*\S")
+# What a comment thread puts around each comment (its controls, its counts, its header).
+COMMENT_CUE = re.compile(
+    r"\b(?:repl(?:y|ies)|report(?: abuse)?|permalink|upvotes?|downvotes?|likes?|points?|says|wrote|"
+    r"leave a (?:reply|comment)|join the (?:discussion|conversation)|log in to comment|comments? (?:are )?closed)\b",
+    re.I,
+)
+COMMA = re.compile(r"[,،、，;]")
+FIRST_SECOND_PERSON = frozenset({"i", "i'm", "i’m", "me", "my", "you", "your", "you're", "you’re", "lol", "thanks", "u"})
 
 # Lines before and after the one scored whose own shape is part of its description.
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
@@ -69,34 +86,80 @@ NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
 RUN_PENALTY = 60
 
 
-@dataclass
-class Shape:
-    """What one line looks like on its own."""
+# Bulk regexes: the patterns above, applied to a whole page joined by newlines. `^`/`$` anchor at
+# each line and `\s` never crosses a line break, so every match lies within one line and finds
+# exactly what a search line by line would.
+def _bulk(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(pattern.pattern.replace(r"\s", r"[^\S\n]"), pattern.flags | re.M)
 
-    words: int
-    chars: int
-    stop: float
-    sentence_end: bool
-    truncated: bool
-    capitalised: float
-    digits: float
-    punctuation: float
-    prose: bool
-    date: bool
-    time: bool
-    label: bool
-    byline: bool
-    credit: bool
-    contact: bool
-    separators: int
-    name_like: bool
-    sentences: int
-    any_stop: float
-    any_sentence_end: bool
-    cjk: float
-    content: frozenset[str] = field(repr=False, default=frozenset())
-    first_words: str = field(repr=False, default="")
-    norm: str = field(repr=False, default="")
+
+SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[A-Z\"“]")
+_PAGE_PATTERNS = {
+    name: _bulk(pattern)
+    for name, pattern in {
+        "sentence_end": SENTENCE_END, "truncated": TRUNCATED, "label": LABEL, "byline": BYLINE,
+        "name_like": NAME_LIKE, "any_sentence_end": ANY_SENTENCE_END,
+    }.items()
+}
+_PAGE_PATTERNS["list_marker"] = _bulk(LIST_MARKER)
+_PAGE_COUNTS = {
+    "separators": _bulk(SEPARATORS), "sentence_breaks": _bulk(SENTENCE_BREAK), "cjk": _bulk(CJK), "commas": _bulk(COMMA),
+}
+# Case-insensitive alternations are slow to scan a page with; these run only on the lines that
+# hold something every match needs (a digit; one of the lower-cased needles), line by line.
+_DIGIT_PATTERNS = {"date": DATE, "time": TIME}
+_NEEDLE_PATTERNS = {
+    "credit": (CREDIT, ("photo", "getty", "afp", "reuters/", "credit:", "image:", "©")),
+    "contact": (CONTACT, ("@", "http", "www.", ".com", "cookie", "subscribe", "newsletter", "sign")),
+    "comment_cue": (COMMENT_CUE, (
+        "repl", "report", "permalink", "vote", "like", "point", "says", "wrote", "leave a", "join the",
+        "log in to", "closed",
+    )),
+}
+# One bit per stopword list (bit 0: English, then OTHER_STOP_WORDS in order), looked up once a word.
+_STOP_BITS: dict[str, int] = {}
+for _bit, _words in enumerate((STOP_WORDS, *OTHER_STOP_WORDS)):
+    for _w in _words:
+        _STOP_BITS[_w] = _STOP_BITS.get(_w, 0) | (1 << _bit)
+
+
+@dataclass
+class Shapes:
+    """What each line of a page looks like on its own: one array entry per line.
+
+    Computed for all lines at once (regexes over the joined page, per-character tables, word
+    counts by line) because the cleaner's speed is dominated by this step on long pages.
+    """
+
+    words: np.ndarray
+    chars: np.ndarray
+    stop: np.ndarray
+    sentence_end: np.ndarray
+    truncated: np.ndarray
+    capitalised: np.ndarray
+    digits: np.ndarray
+    punctuation: np.ndarray
+    prose: np.ndarray
+    date: np.ndarray
+    time: np.ndarray
+    label: np.ndarray
+    byline: np.ndarray
+    credit: np.ndarray
+    contact: np.ndarray
+    separators: np.ndarray
+    name_like: np.ndarray
+    sentences: np.ndarray
+    any_stop: np.ndarray
+    any_sentence_end: np.ndarray
+    cjk: np.ndarray
+    running: np.ndarray  # `is_running_text`: prose in any language the stopword lists cover, or CJK
+    list_marker: np.ndarray
+    commas: np.ndarray  # commas and semicolons per word: clauses, in any language
+    comment_cue: np.ndarray
+    conversational: np.ndarray  # share of first/second-person words ("I", "you"): comments, not reports
+    content: list[frozenset[str]] = field(repr=False)
+    first_words: list[str] = field(repr=False)
+    norm: list[str] = field(repr=False)
 
 
 def is_prose(text: str) -> bool:
@@ -111,63 +174,137 @@ def is_prose(text: str) -> bool:
     return len(words) >= 30 and stop >= 0.3
 
 
-def is_running_text(s: Shape) -> bool:
-    """`is_prose` for any language the stopword lists cover, and for CJK text (no spaces)."""
-    if s.truncated:
-        return False
-    if s.cjk >= 0.3:
-        return s.chars >= 40 and s.any_sentence_end
-    stop = max(s.stop, s.any_stop)
-    return s.words >= 5 and ((s.any_sentence_end and stop >= 0.15) or (s.words >= 30 and stop >= 0.3))
-
-
 def normalise(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def shape(text: str) -> Shape:
-    words = WORD.findall(text)
-    n = len(words)
-    alpha = [w for w in words if w[0].isalpha()]
-    chars = len(text)
-    return Shape(
-        words=n,
+def _log1p(values: np.ndarray) -> np.ndarray:
+    """math.log1p element by element (numpy's vectorised log1p may differ in the last bit)."""
+    return np.array([math.log1p(v) for v in values.tolist()], dtype=float)
+
+
+def shapes(texts: list[str]) -> Shapes:
+    """The `Shapes` of a page's lines (stripped, non-empty, without line breaks)."""
+    n = len(texts)
+    page = "\n".join(texts)
+    chars = np.array([len(t) for t in texts], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(chars[:-1] + 1)]) if n else np.zeros(0, dtype=np.int64)
+
+    def lines_of_positions(positions: list[int]) -> np.ndarray:
+        return np.searchsorted(starts, positions, side="right") - 1
+
+    def lines_of(pattern: re.Pattern[str]) -> np.ndarray:
+        return lines_of_positions([m.start() for m in pattern.finditer(page)])
+
+    flags = {}
+    for name, pattern in _PAGE_PATTERNS.items():
+        flag = np.zeros(n, dtype=bool)
+        flag[lines_of(pattern)] = True
+        flags[name] = flag
+    counts = {name: np.bincount(lines_of(pattern), minlength=n) for name, pattern in _PAGE_COUNTS.items()}
+    lowered = page.lower()
+    for name, (pattern, needles) in _NEEDLE_PATTERNS.items():
+        candidates: set[int] = set()
+        for needle in needles:
+            at = lowered.find(needle)
+            while at >= 0:
+                candidates.add(at)
+                at = lowered.find(needle, at + 1)
+        flags[name] = _search_lines(pattern, texts, lines_of_positions(sorted(candidates)), n)
+
+    # Per-character classes, looked up once per distinct character of the page.
+    codes = np.frombuffer(page.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    distinct_chars = [chr(c) for c in distinct.tolist()]
+    digit = np.array([c.isdigit() for c in distinct_chars], dtype=np.int64)[inverse]
+    punct = np.array([not c.isalnum() and not c.isspace() for c in distinct_chars], dtype=np.int64)[inverse]
+    digit_counts = np.add.reduceat(digit, starts) if n else np.zeros(0)
+    for name, pattern in _DIGIT_PATTERNS.items():  # \d is a decimal digit: every one is isdigit()
+        flags[name] = _search_lines(pattern, texts, np.flatnonzero(digit_counts), n)
+    punct_counts = np.add.reduceat(punct, starts) if n else np.zeros(0)
+
+    per_line = [WORD.findall(t) for t in texts]
+    nwords = np.array([len(w) for w in per_line], dtype=np.int64)
+    flat = [w for ws in per_line for w in ws]
+    lower = [w.lower() for w in flat]
+    line_of_word = np.repeat(np.arange(n), nwords)
+    bits = np.array([_STOP_BITS.get(w, 0) for w in lower], dtype=np.int64)
+    stop_counts = [np.bincount(line_of_word, weights=(bits >> b) & 1, minlength=n) for b in range(1 + len(OTHER_STOP_WORDS))]
+    safe = np.maximum(nwords, 1)
+    ratios = [np.where(nwords > 0, c / safe, 0.0) for c in stop_counts]
+    alpha = np.array([w[0].isalpha() for w in flat], dtype=bool)
+    upper = np.array([w[0].isupper() for w in flat], dtype=bool) & alpha
+    n_alpha = np.bincount(line_of_word, weights=alpha, minlength=n)
+    n_upper = np.bincount(line_of_word, weights=upper, minlength=n)
+    content_word = [len(w) >= 3 and a and not b & 1 for w, a, b in zip(lower, alpha.tolist(), bits.tolist())]
+    ends = np.cumsum(nwords).tolist()
+    content = [
+        frozenset(itertools.compress(lower[a:b], content_word[a:b])) for a, b in zip([0, *ends[:-1]], ends)
+    ]
+    norm = [normalise(t) for t in texts]
+
+    stop, any_stop = ratios[0], np.max(ratios[1:], axis=0) if n else np.zeros(0)
+    truncated, sentence_end = flags["truncated"], flags["sentence_end"]
+    cjk = np.where(chars > 0, counts["cjk"] / np.maximum(chars, 1), 0.0)
+    prose = ~truncated & (nwords >= 5) & ((sentence_end & (stop >= 0.15)) | ((nwords >= 30) & (stop >= 0.3)))
+    either = np.maximum(stop, any_stop)
+    any_end = flags["any_sentence_end"]
+    running = ~truncated & np.where(
+        cjk >= 0.3,
+        (chars >= 40) & any_end,
+        (nwords >= 5) & ((any_end & (either >= 0.15)) | ((nwords >= 30) & (either >= 0.3))),
+    )
+    return Shapes(
+        words=nwords,
         chars=chars,
-        stop=sum(w.lower() in STOP_WORDS for w in words) / n if n else 0.0,
-        sentence_end=bool(SENTENCE_END.search(text)),
-        truncated=bool(TRUNCATED.search(text)),
-        capitalised=sum(w[0].isupper() for w in alpha) / len(alpha) if alpha else 0.0,
-        digits=sum(c.isdigit() for c in text) / chars if chars else 0.0,
-        punctuation=sum(not c.isalnum() and not c.isspace() for c in text) / chars if chars else 0.0,
-        prose=is_prose(text),
-        date=bool(DATE.search(text)),
-        time=bool(TIME.search(text)),
-        label=bool(LABEL.match(text)),
-        byline=bool(BYLINE.match(text)) and n <= 12,
-        credit=bool(CREDIT.search(text)),
-        contact=bool(CONTACT.search(text)),
-        separators=len(SEPARATORS.findall(text)),
-        name_like=bool(NAME_LIKE.match(text)),
-        sentences=len(re.findall(r"[.!?][\"'”’)]*\s+[A-Z\"“]", text)) + int(bool(SENTENCE_END.search(text))),
-        any_stop=max([sum(w.lower() in stops for w in words) / n if n else 0.0 for stops in OTHER_STOP_WORDS]),
-        any_sentence_end=bool(ANY_SENTENCE_END.search(text)),
-        cjk=len(CJK.findall(text)) / chars if chars else 0.0,
-        content=frozenset(w.lower() for w in words if len(w) >= 3 and w[0].isalpha() and w.lower() not in STOP_WORDS),
-        first_words=" ".join(normalise(text).split()[:5]),
-        norm=normalise(text),
+        stop=stop,
+        sentence_end=sentence_end,
+        truncated=truncated,
+        capitalised=np.where(n_alpha > 0, n_upper / np.maximum(n_alpha, 1), 0.0),
+        digits=np.where(chars > 0, digit_counts / np.maximum(chars, 1), 0.0),
+        punctuation=np.where(chars > 0, punct_counts / np.maximum(chars, 1), 0.0),
+        prose=prose,
+        date=flags["date"],
+        time=flags["time"],
+        label=flags["label"],
+        byline=flags["byline"] & (nwords <= 12),
+        credit=flags["credit"],
+        contact=flags["contact"],
+        separators=counts["separators"],
+        name_like=flags["name_like"],
+        sentences=counts["sentence_breaks"] + sentence_end,
+        any_stop=any_stop,
+        any_sentence_end=any_end,
+        cjk=cjk,
+        running=running,
+        list_marker=flags["list_marker"],
+        commas=np.where(nwords > 0, counts["commas"] / safe, 0.0),
+        comment_cue=flags["comment_cue"],
+        conversational=np.where(nwords > 0, np.bincount(line_of_word, weights=[w in FIRST_SECOND_PERSON for w in lower], minlength=n) / safe, 0.0),
+        content=content,
+        first_words=[" ".join(t.split()[:5]) for t in norm],
+        norm=norm,
     )
 
 
-def prose_run(shapes: list[Shape], repeated: set[str], any_language: bool = False) -> tuple[int, int]:
+def _search_lines(pattern: re.Pattern[str], texts: list[str], candidates: np.ndarray, n: int) -> np.ndarray:
+    """pattern.search on the candidate lines only; False elsewhere."""
+    flag = np.zeros(n, dtype=bool)
+    for i in np.unique(candidates).tolist():
+        flag[i] = pattern.search(texts[i]) is not None
+    return flag
+
+
+def prose_run(prose: np.ndarray, chars: np.ndarray, norm: list[str], repeated: set[str]) -> tuple[int, int]:
     """The stretch of lines with the most prose: a maximum-sum run (as in body-text extraction).
 
+    A line scores its length when it is prose (and not repeated in the page), else -RUN_PENALTY.
     Returns (first, last) line indices; last < first when the page has no prose line at all.
     """
     best, best_range = 0.0, (0, -1)
     running, start = 0.0, 0
-    for i, s in enumerate(shapes):
-        prose = is_running_text(s) if any_language else s.prose
-        score = s.chars if prose and s.norm not in repeated else -RUN_PENALTY
+    for i, (p, c, t) in enumerate(zip(prose.tolist(), chars.tolist(), norm)):
+        score = c if p and t not in repeated else -RUN_PENALTY
         if running <= 0:
             running, start = 0.0, i
         running += score
@@ -176,45 +313,51 @@ def prose_run(shapes: list[Shape], repeated: set[str], any_language: bool = Fals
     return best_range
 
 
-def _own(s: Shape) -> list[float]:
-    return [
-        math.log1p(s.words),
-        math.log1p(s.chars),
+def _own(s: Shapes) -> np.ndarray:
+    return np.column_stack([
+        _log1p(s.words),
+        _log1p(s.chars),
         s.stop,
-        float(s.sentence_end),
-        float(s.truncated),
+        s.sentence_end,
+        s.truncated,
         s.capitalised,
         s.digits,
         s.punctuation,
-        float(s.prose),
-        float(s.date),
-        float(s.time),
-        float(s.date and s.words <= 8),
-        float(s.label),
-        float(s.byline),
-        float(s.credit),
-        float(s.contact),
-        float(min(s.separators, 5)),
-        float(s.name_like),
-        float(min(s.sentences, 10)),
+        s.prose,
+        s.date,
+        s.time,
+        s.date & (s.words <= 8),
+        s.label,
+        s.byline,
+        s.credit,
+        s.contact,
+        np.minimum(s.separators, 5),
+        s.name_like,
+        np.minimum(s.sentences, 10),
         s.any_stop,
-        float(s.any_sentence_end),
+        s.any_sentence_end,
         s.cjk,
-    ]
+        s.list_marker,
+        np.minimum(s.commas, 1.0),
+        s.comment_cue & (s.words <= 12),
+        s.conversational,
+    ]).astype(float)
 
 
 OWN_NAMES = [
     "log_words", "log_chars", "stop", "sentence_end", "truncated", "capitalised", "digits", "punctuation",
     "prose", "date", "time", "date_only", "label", "byline", "credit", "contact", "separators", "name_like",
-    "sentences", "any_stop", "any_sentence_end", "cjk",
+    "sentences", "any_stop", "any_sentence_end", "cjk", "list_marker", "commas", "comment_cue", "conversational",
 ]
-NEIGHBOUR_NAMES = ["log_words", "stop", "sentence_end", "prose", "capitalised", "date_only"]
+NEIGHBOUR_NAMES = ["log_words", "stop", "sentence_end", "prose", "capitalised", "date_only", "any_stop", "list_marker"]
 _NEIGHBOUR_INDEX = [OWN_NAMES.index(n) for n in NEIGHBOUR_NAMES]
 PAGE_NAMES = [
     "repeats", "prefix_repeats", "position", "lines_in_page", "in_run", "run_distance_before",
     "run_distance_after", "run_offset", "run_chars_share", "window_prose_share", "page_prose_share",
     "words_vs_page_median", "run_vocabulary_overlap", "log_content_words", "said_before", "said_after",
     "running_text", "in_any_run", "any_run_distance", "chars_vs_page_max", "chars_rank",
+    "running_gap_before", "running_gap_after", "text_streak", "streak_between_running", "window_running_share",
+    "any_run_vocabulary_overlap", "any_run_offset", "after_comment_cue", "comment_cues_near",
 ]
 FEATURE_NAMES = (
     OWN_NAMES
@@ -229,21 +372,23 @@ def features(texts: list[str]) -> np.ndarray:
     n = len(texts)
     if not n:
         return np.zeros((0, len(FEATURE_NAMES)))
-    shapes = [shape(t) for t in texts]
-    own = np.array([_own(s) for s in shapes])
-    counts = Counter(s.norm for s in shapes)
-    prefixes = Counter(s.first_words for s in shapes if s.words >= 5)
+    s = shapes(texts)
+    own = _own(s)
+    counts = Counter(s.norm)
+    long_line = (s.words >= 5).tolist()
+    prefixes = Counter(f for f, long in zip(s.first_words, long_line) if long)
     repeated = {t for t, c in counts.items() if c > 1 and t}
-    first, last = prose_run(shapes, repeated)
-    prose_chars = np.array([s.chars if s.prose else 0 for s in shapes], dtype=float)
-    chars = np.array([s.chars for s in shapes], dtype=float)
-    run_chars = prose_chars[first:last + 1].sum() if last >= first else 0.0
-    median_words = float(np.median([s.words for s in shapes]))
+    first, last = prose_run(s.prose, s.chars, s.norm, repeated)
+    has_run = last >= first
+    chars = s.chars.astype(float)
+    prose_chars = np.where(s.prose, chars, 0.0)
+    run_chars = prose_chars[first:last + 1].sum() if has_run else 0.0
+    median_words = float(np.median(s.words))
     # The run's vocabulary: a line about the article's subject shares its content words; a teaser
     # of another story does not. A line in the run is compared with the rest of the run only.
     vocabulary: Counter[str] = Counter()
-    for s in shapes[first:last + 1]:
-        vocabulary.update(s.content)
+    for c in s.content[first:last + 1]:
+        vocabulary.update(c)
 
     neighbour_cols = []
     missing_cols = []
@@ -258,68 +403,127 @@ def features(texts: list[str]) -> np.ndarray:
         missing_cols.append(missing[:, None])
 
     before, after = said_elsewhere(texts)
-    any_first, any_last = prose_run(shapes, repeated, any_language=True)
+    any_first, any_last = prose_run(s.running, s.chars, s.norm, repeated)
     longest = max(chars.max(), 1.0)
     rank = np.empty(n)
     rank[np.argsort(-chars, kind="stable")] = np.arange(n)
-    page = np.zeros((n, len(PAGE_NAMES)))
     cum_prose = np.concatenate([[0.0], np.cumsum(prose_chars)])
     cum_chars = np.concatenate([[0.0], np.cumsum(chars)])
     total_prose = cum_prose[-1]
-    for i, s in enumerate(shapes):
-        lo, hi = max(0, i - 5), min(n, i + 6)
-        window = cum_chars[hi] - cum_chars[lo]
-        has_run = last >= first
-        page[i] = [
-            math.log1p(counts[s.norm] - 1),
-            math.log1p(prefixes[s.first_words] - 1) if s.words >= 5 else 0.0,
-            i / n,
-            math.log1p(n),
-            float(has_run and first <= i <= last),
-            math.log1p(first - i) if has_run and i < first else 0.0,
-            math.log1p(i - last) if has_run and i > last else 0.0,
-            (i - first) / max(1, last - first + 1) if has_run else 0.0,
-            run_chars / total_prose if total_prose else 0.0,
-            (cum_prose[hi] - cum_prose[lo]) / window if window else 0.0,
-            total_prose / cum_chars[-1] if cum_chars[-1] else 0.0,
-            math.log1p(s.words) - math.log1p(median_words),
-            _overlap(s.content, vocabulary, first <= i <= last),
-            math.log1p(len(s.content)),
-            before[i],
-            after[i],
-            float(is_running_text(s)),
-            float(any_first <= i <= any_last),
-            math.log1p(any_first - i if i < any_first else i - any_last if i > any_last else 0) if any_last >= any_first else 5.0,
-            s.chars / longest,
-            math.log1p(rank[i]),
-        ]
+    index = np.arange(n)
+    lo, hi = np.maximum(0, index - 5), np.minimum(n, index + 6)
+    window = cum_chars[hi] - cum_chars[lo]
+    in_run = (first <= index) & (index <= last)
+    distance_any = np.where(index < any_first, any_first - index, np.where(index > any_last, index - any_last, 0))
+    log_words = own[:, OWN_NAMES.index("log_words")]
+    page = np.column_stack([
+        _log1p(np.array([counts[t] - 1 for t in s.norm])),
+        np.where(s.words >= 5, _log1p(np.array([prefixes[f] - 1 if long else 0 for f, long in zip(s.first_words, long_line)])), 0.0),
+        index / n,
+        np.full(n, math.log1p(n)),
+        has_run & in_run,
+        _log1p(np.maximum(first - index, 0)) if has_run else np.zeros(n),
+        _log1p(np.maximum(index - last, 0)) if has_run else np.zeros(n),
+        (index - first) / max(1, last - first + 1) if has_run else np.zeros(n),
+        np.full(n, run_chars / total_prose if total_prose else 0.0),
+        np.where(window > 0, (cum_prose[hi] - cum_prose[lo]) / np.where(window > 0, window, 1.0), 0.0),
+        np.full(n, total_prose / cum_chars[-1] if cum_chars[-1] else 0.0),
+        log_words - math.log1p(median_words),
+        [_overlap(c, vocabulary, inside) for c, inside in zip(s.content, in_run.tolist())],
+        _log1p(np.array([len(c) for c in s.content])),
+        before,
+        after,
+        s.running,
+        (any_first <= index) & (index <= any_last),
+        _log1p(distance_any) if any_last >= any_first else np.full(n, 5.0),
+        chars / longest,
+        _log1p(rank),
+        *_context(s, any_first, any_last, cum_chars, lo, hi, repeated),
+    ]).astype(float)
     return np.hstack([own, *neighbour_cols, *missing_cols, page])
+
+
+def _context(
+    s: Shapes, any_first: int, any_last: int, cum_chars: np.ndarray, lo: np.ndarray, hi: np.ndarray, repeated: set[str]
+) -> list[np.ndarray]:
+    """Where a line sits among the page's running text, in any language.
+
+    - running_gap_before/after: lines back/on to the nearest running-text line (log; 5 when none).
+      A list item or sub-heading of the article lies a few lines from prose on both sides; a menu
+      entry or a sidebar headline lies far from it on at least one.
+    - text_streak, streak_between_running: the run of consecutive non-prose lines the line belongs
+      to (log length; 0 for prose), and whether prose bounds it on both sides.
+    - window_running_share: the share of the characters in the 11 lines around it that are
+      running text (like window_prose_share, without the English stopwords).
+    - any_run_vocabulary_overlap, any_run_offset: as for the English prose run, for the
+      any-language run.
+    - after_comment_cue, comment_cues_near: a comment-thread cue line ("Reply", "Leave a comment",
+      "12 likes") after the any-language run and before this line; cue lines among the 7 around it.
+    """
+    n = len(s.words)
+    index = np.arange(n)
+    running = s.running & np.array([t not in repeated for t in s.norm], dtype=bool)
+    where = np.flatnonzero(running)
+    if len(where):
+        nxt = np.searchsorted(where, index, side="left")  # first running line at or after i
+        after = np.where(nxt < len(where), where[np.minimum(nxt, len(where) - 1)] - index, 10**6)
+        prv = np.searchsorted(where, index, side="right") - 1  # last running line at or before i
+        before = np.where(prv >= 0, index - where[np.maximum(prv, 0)], 10**6)
+    else:
+        before = after = np.full(n, 10**6)
+    gap_before = np.where(before < 10**6, _log1p(np.minimum(before, 10**5)), 5.0)
+    gap_after = np.where(after < 10**6, _log1p(np.minimum(after, 10**5)), 5.0)
+    streak = np.where(running, 0, np.minimum(before, 10**6) + np.minimum(after, 10**6) - 1)
+    between = ~running & (before < 10**6) & (after < 10**6)
+    streak_log = np.where(between, _log1p(np.minimum(streak, 10**5)), np.where(running, 0.0, 5.0))
+    running_chars = np.concatenate([[0.0], np.cumsum(np.where(s.running, s.chars, 0).astype(float))])
+    window = cum_chars[hi] - cum_chars[lo]
+    share = np.where(window > 0, (running_chars[hi] - running_chars[lo]) / np.where(window > 0, window, 1.0), 0.0)
+    has_run = any_last >= any_first
+    vocabulary: Counter[str] = Counter()
+    for c in s.content[any_first:any_last + 1]:
+        vocabulary.update(c)
+    inside = (any_first <= index) & (index <= any_last)
+    overlap = np.array([_overlap(c, vocabulary, i) for c, i in zip(s.content, inside.tolist())])
+    offset = (index - any_first) / max(1, any_last - any_first + 1) if has_run else np.zeros(n)
+    cue = s.comment_cue & (s.words <= 12)
+    cue_after_run = cue & (index > any_last) if has_run else cue
+    seen = np.cumsum(cue_after_run) - cue_after_run  # cue lines strictly before this one
+    cue_sum = np.concatenate([[0], np.cumsum(cue)])
+    near = cue_sum[np.minimum(n, index + 4)] - cue_sum[np.maximum(0, index - 3)]
+    return [gap_before, gap_after, streak_log, between, share, overlap, offset, seen > 0, np.minimum(near, 5)]
 
 
 def shingles(text: str, size: int = 4) -> set[tuple[str, ...]]:
     tokens = TOKEN.findall(text.lower())
-    return {tuple(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
+    return set(zip(*(tokens[i:] for i in range(size))))
 
 
-def said_elsewhere(texts: list[str]) -> tuple[list[float], list[float]]:
+def said_elsewhere(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """For each line, the share of its 4-word shingles that earlier lines / later lines contain.
 
     Pages often carry the article twice (a teaser or summary block holding the whole lead, a
     print copy); the copy that comes second is the one to drop, so the direction matters.
     """
-    sets = [shingles(t) for t in texts]
-    before: list[float] = []
-    seen: Counter[tuple[str, ...]] = Counter()
-    for own in sets:
-        before.append(sum(g in seen for g in own) / len(own) if own else 0.0)
-        seen.update(own)
-    after: list[float] = [0.0] * len(sets)
-    seen = Counter()
-    for i in range(len(sets) - 1, -1, -1):
-        own = sets[i]
-        after[i] = sum(g in seen for g in own) / len(own) if own else 0.0
-        seen.update(own)
-    return before, after
+    ids: dict[tuple[str, ...], int] = {}
+    line_ids: list[int] = []
+    sizes = []
+    for text in texts:
+        own = shingles(text)
+        sizes.append(len(own))
+        line_ids.extend(ids.setdefault(g, len(ids)) for g in own)
+    n = len(texts)
+    shingle = np.array(line_ids, dtype=np.int64)
+    line = np.repeat(np.arange(n), sizes)
+    first_line = np.full(len(ids), n)
+    last_line = np.full(len(ids), -1)
+    np.minimum.at(first_line, shingle, line)
+    np.maximum.at(last_line, shingle, line)
+    size = np.array(sizes, dtype=float)
+    earlier = np.bincount(line, weights=first_line[shingle] < line, minlength=n)
+    later = np.bincount(line, weights=last_line[shingle] > line, minlength=n)
+    safe = np.maximum(size, 1.0)
+    return np.where(size > 0, earlier / safe, 0.0), np.where(size > 0, later / safe, 0.0)
 
 
 def _overlap(content: frozenset[str], vocabulary: Counter[str], inside: bool) -> float:
@@ -347,6 +551,19 @@ class Decoding:
 
 
 @dataclass(frozen=True)
+class _FlatTrees:
+    """A tree ensemble's node arrays laid end to end: node ids are global, children point within."""
+
+    roots: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    leaf: np.ndarray
+
+
+@dataclass(frozen=True)
 class TreeEnsemble:
     """Binary gradient-boosted regression trees on the log-odds scale.
 
@@ -366,7 +583,37 @@ class TreeEnsemble:
     sizes: tuple[int, ...]  # real node count of each tree (the arrays are padded to one width)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """Probability that each row's line belongs to the article."""
+        """Probability that each row's line belongs to the article.
+
+        All trees walk all rows at once: the node arrays are laid end to end (`_flat`), so one
+        step moves every (row, tree) pair not yet on a leaf down one level with a few gathers.
+        The leaf values are then added tree by tree, in the order the reference walk adds them
+        (`predict_reference`), so the result is the same to the last bit.
+        """
+        if len(X) == 0:
+            return np.zeros(0)
+        flat = self._flat
+        X = np.ascontiguousarray(X, dtype=float)
+        n, width = X.shape
+        node = np.tile(flat.roots, n)  # (row, tree) pairs, row-major
+        cell = np.repeat(np.arange(n) * width, len(flat.roots))  # where each pair's row starts in X
+        cells = X.ravel()
+        active = np.arange(len(node))  # pairs not yet on a leaf
+        for _ in range(self.depth):
+            at = node[active]
+            inner = ~flat.leaf[at]
+            active, at = active[inner], at[inner]
+            if not len(active):
+                break
+            go_left = cells[cell[active] + flat.feature[at]] <= flat.threshold[at]
+            node[active] = np.where(go_left, flat.left[at], flat.right[at])
+        node = node.reshape(n, -1)
+        leaves = np.hstack([np.full((n, 1), self.init), flat.value[node]])
+        raw = np.cumsum(leaves, axis=1)[:, -1]  # sequential, like the reference loop
+        return 1.0 / (1.0 + np.exp(-raw))
+
+    def predict_reference(self, X: np.ndarray) -> np.ndarray:
+        """The same probabilities tree by tree (slow, plain): the specification `predict` meets."""
         if len(X) == 0:
             return np.zeros(0)
         raw = np.full(len(X), self.init)
@@ -379,6 +626,20 @@ class TreeEnsemble:
                 node = np.where(go_left, self.left[t, node], self.right[t, node])
             raw += self.value[t, node]
         return 1.0 / (1.0 + np.exp(-raw))
+
+    @cached_property
+    def _flat(self) -> _FlatTrees:
+        trees, width = self.feature.shape
+        offset = (np.arange(trees) * width)[:, None]
+        return _FlatTrees(
+            roots=offset.ravel(),
+            feature=np.maximum(self.feature, 0).ravel(),  # a leaf's feature is never used: it points to itself
+            threshold=self.threshold.ravel(),
+            left=(self.left + offset).ravel(),
+            right=(self.right + offset).ravel(),
+            value=self.value.ravel(),
+            leaf=(self.feature < 0).ravel(),
+        )
 
     def to_dict(self) -> dict:
         trees = [
