@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import random
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from wordfreq import word_frequency
 
 from rashomon import nlp
 from rashomon.cluster import (
@@ -16,6 +18,7 @@ from rashomon.cluster import (
     StoryClusterer,
     cluster_items,
     default_params,
+    idf,
     item_from_spacy,
     person_key,
     specific_number,
@@ -140,3 +143,34 @@ def test_shipped_parameters_record_how_they_were_fitted() -> None:
     params = default_params()
     assert params.weights and 0 < params.threshold < 1
     assert len(params.meta["cv_folds"]) >= 3
+
+
+def test_a_retired_story_leaves_the_index_and_frees_its_documents(ecb_items) -> None:
+    items, gold = ecb_items
+    clusterer = StoryClusterer()
+    for item in items:
+        clusterer.add(item)
+    story_id = clusterer.story_of(items[0].doc_id)
+    members = next(s for s in clusterer.stories() if items[0].doc_id in s)
+    assert clusterer.retire(story_id) == members
+    assert members not in clusterer.stories()
+    assert all(story_id not in posting for posting in clusterer._postings.values()), "no index entry left"
+    assert all(posting for posting in clusterer._postings.values()), "emptied posting lists are dropped"
+    assert story_id not in {sid for sid, _ in clusterer.candidate_features(items[0])}
+    assert clusterer.add(items[0]) != story_id, "a retired story can receive no further article"
+    assert clusterer.retire("no-such-story") == []
+
+
+def test_retiring_every_story_leaves_an_empty_clusterer(ecb_items) -> None:
+    items, _ = ecb_items
+    clusterer = StoryClusterer()
+    for item in items[:40]:
+        clusterer.add(item)
+    for sid in list(clusterer._stories):
+        clusterer.retire(sid)
+    assert clusterer.stories() == [] and clusterer.to_dict()["postings"] == {}
+
+
+def test_background_idf_of_a_plain_word_is_wordfreqs() -> None:
+    for word in ("earthquake", "the", "klitschko", "qeshm", "zzzqxv", "o'brien", "4.4", "deep throat"):
+        assert idf(word) == -math.log(max(word_frequency(word, "en"), 1e-9)), word

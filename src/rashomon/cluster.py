@@ -28,7 +28,8 @@ clustering of streaming news"), without the multilingual part:
   horizon.
 
 The clusterer's whole state is plain data (`to_dict`/`from_dict`), so a store can persist it
-between runs and keep adding articles incrementally.
+between runs and keep adding articles incrementally; `retire` forgets a finished story (a stream
+hands on stories quiet past the horizon), so memory follows the open stories, not the stream.
 """
 
 from __future__ import annotations
@@ -45,11 +46,12 @@ from importlib import resources
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
-from wordfreq import word_frequency
+from wordfreq import get_frequency_dict, word_frequency
 
 from rashomon import timex
 
 SPACES = ("tok", "lem", "ent", "lead", "verb", "num")
+KEY_SPACES = ("ent", "lem")  # spaces whose most specific terms are a story's index keys
 LEAD_WORDS = 40  # content words of the headline and lead: they say which event an article is about
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 # Entity labels that name *what happened to whom, where and when*; counts, amounts and clock
@@ -201,10 +203,28 @@ def tokens(text: str) -> list[str]:
     return [w for w in words if w not in STOP_WORDS and len(w) > 1]
 
 
+@functools.lru_cache(maxsize=1)
+def _frequencies() -> dict[str, float]:
+    return get_frequency_dict("en", "best")
+
+
+def _plain_word_frequency(word: str) -> float:
+    """`wordfreq.word_frequency(word, "en")` for a plain lower-case ASCII word, without its
+    tokeniser: a direct look-up, rounded to three significant digits exactly as wordfreq does.
+    A stream's vocabulary keeps growing (names, misspellings), so misses are common; this path
+    costs a dict look-up where the general one costs a tokenisation."""
+    freq = _frequencies().get(word, 0.0)
+    if freq == 0.0:
+        return 0.0
+    return round(freq, math.floor(-math.log(freq, 10)) + 3)
+
+
 @functools.lru_cache(maxsize=IDF_CACHE)
 def idf(term: str) -> float:
     """Background inverse frequency of a word or phrase in general English (natural log)."""
-    return -math.log(max(word_frequency(term, "en"), _MIN_FREQ))
+    plain = term.isascii() and term.isalpha() and term.islower()
+    freq = _plain_word_frequency(term) if plain else word_frequency(term, "en")
+    return -math.log(max(freq, _MIN_FREQ))
 
 
 def tfidf(terms: Iterable[str], floor: float) -> dict[str, float]:
@@ -267,7 +287,9 @@ class _Story:
     def cosine(self, space: str, vec: dict[str, float]) -> tuple[float, float]:
         """(cosine to the centroid, raw dot with the sum); the dot is reused by `add`."""
         total = self.sums.get(space, {})
-        dot = sum(v * total.get(t, 0.0) for t, v in vec.items())
+        # only shared terms contribute (a membership test is cheaper than a .get per term); the
+        # article's term order keeps the sum, and so every decision, the same in every process
+        dot = sum([v * total[t] for t, v in vec.items() if t in total]) if total else 0.0
         sq = self.sq.get(space, 0.0)
         return (dot / math.sqrt(sq) if sq > 0 else 0.0), dot
 
@@ -379,6 +401,29 @@ class StoryClusterer:
     def story_of(self, doc_id: str) -> str:
         return self._assignment[doc_id]
 
+    def retire(self, story_id: str) -> list[str]:
+        """Forget a finished story: its centroid, its index entries and its documents' assignments.
+
+        A stream hands a story on once it can receive no further article (quiet past the
+        horizon); keeping it would only occupy posting slots and memory. The story's index keys
+        are a subset of its entity and lemma terms, so they are found from its sums without
+        remembering them separately. Returns the retired story's documents ([] if unknown).
+        """
+        story = self._stories.pop(story_id, None)
+        if story is None:
+            return []
+        for space in KEY_SPACES:
+            for term in story.sums.get(space, ()):
+                key = f"{space}:{term}"
+                posting = self._postings.get(key)
+                if posting is not None and story_id in posting:
+                    del posting[story_id]
+                    if not posting:
+                        del self._postings[key]
+        for doc_id in story.docs:
+            self._assignment.pop(doc_id, None)
+        return list(story.docs)
+
     def probability(self, feats: dict[str, float], decay: float = 1.0) -> float:
         """P(article belongs to story) from the logistic model; decay scales the similarities."""
         w = self.params.weights
@@ -446,7 +491,7 @@ class StoryClusterer:
         """The article's most specific features, namespaced by space: its index keys."""
         n = self.params.query_terms
         keys = []
-        for space in ("ent", "lem"):
+        for space in KEY_SPACES:
             top = sorted(vecs[space].items(), key=lambda kv: -kv[1])[:n]
             keys.extend(f"{space}:{t}" for t, _ in top)
         return keys

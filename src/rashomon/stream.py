@@ -37,31 +37,8 @@ class FinishedStory:
 
 
 class _RetiringClusterer(StoryClusterer):
-    """A StoryClusterer that can forget a finished story (centroid, index entries, assignments).
-
-    It remembers the index keys of each story by hooking `_index`, and edits `_stories`,
-    `_postings` and `_assignment`; a public `retire(story_id)` on StoryClusterer would remove
-    that coupling.
-    """
-
-    def __init__(self, params: ClusterParams | None = None) -> None:
-        super().__init__(params)
-        self._keys_of: dict[str, set[str]] = {}
-
-    def _index(self, story_id: str, vecs: dict[str, dict[str, float]]) -> None:
-        self._keys_of.setdefault(story_id, set()).update(self._keys(vecs))
-        super()._index(story_id, vecs)
-
-    def retire(self, story_id: str) -> None:
-        for key in self._keys_of.pop(story_id, ()):
-            posting = self._postings.get(key)
-            if posting is not None:
-                posting.pop(story_id, None)
-                if not posting:
-                    del self._postings[key]
-        story = self._stories.pop(story_id, None)
-        for doc_id in story.docs if story is not None else ():
-            self._assignment.pop(doc_id, None)
+    """The clusterer a stream uses: `StoryClusterer.retire` forgets a finished story (centroid,
+    index entries, assignments) through the public API, so nothing here touches its internals."""
 
 
 class StoryStream:
