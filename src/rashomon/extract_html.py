@@ -38,9 +38,10 @@ from lxml import etree
 from trafilatura.core import bare_extraction, load_html
 from trafilatura.metadata import extract_metadata
 
+from rashomon import limits
 from rashomon.model import Document, Source
-from rashomon.readers.common import check_markup_size, iso_date, text_field
-from rashomon.render import html_blocks, parse_html
+from rashomon.readers.common import check_markup_size, iso_date, sanitize, text_field
+from rashomon.render import html_blocks, limit_depth, parse_html
 
 # A repeated headline is looked for among this many first lines (kicker or section label above it).
 MAX_HEAD_LINES = 3
@@ -246,7 +247,7 @@ def extract_html(source: Source, settings: Settings = SETTINGS) -> Document:
 
     Raises InputError for a page too large to extract in reasonable time.
     """
-    html = check_markup_size(source.content, source.origin or source.path)
+    html = limit_depth(sanitize(check_markup_size(source.content, source.origin or source.path)))
     given = source.meta
     tree = load_html(html) if html.strip() else None
     fragment = not _FULL_PAGE.search(html[:5000])
@@ -263,7 +264,7 @@ def extract_html(source: Source, settings: Settings = SETTINGS) -> Document:
         if not paragraphs:
             text, removed = fallback_text(source, html_blocks(tree))
             paragraphs = [p for p in text.split("\n\n") if p.strip()]
-    text = "\n\n".join(paragraphs)
+    text = limits.check_document_length("\n\n".join(paragraphs), source.origin or source.path)
 
     def pick(name: str) -> Any:
         return given.get(name) or found.get(name)

@@ -10,10 +10,12 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from rashomon import limits
 from rashomon.errors import InputError
 from rashomon.model import FileError, Source
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
+# The default; the limit in force is `limits.current().max_file_bytes` (RASHOMON_MAX_FILE_BYTES).
+MAX_FILE_BYTES = limits.Limits.max_file_bytes
 
 Reader = Callable[[Path, bytes], Iterator[Source]]
 READERS: dict[str, Reader] = {}
@@ -68,15 +70,21 @@ def read_file(path: Path) -> list[Source | InputError]:
     unusable. A bad record inside a container comes back as an InputError item beside the good
     sources (see `rashomon.readers.read_path`)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(str(path), f"file too large ({size} bytes > {MAX_FILE_BYTES})")
+        limits.check_file_size(path.stat().st_size, str(path))
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), exc.strerror or str(exc)) from exc
+    limits.check_file_size(len(data), str(path))  # it may have grown since stat
     if not data.strip():
         raise InputError(str(path), "empty file")
-    return list(READERS[_suffix(path)](path, data))
+    try:
+        return list(READERS[_suffix(path)](path, data))
+    except InputError:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        raise InputError(str(path), f"too complex to read ({type(exc).__name__})") from exc
+    except Exception as exc:  # noqa: BLE001  a reader bug on hostile bytes must cost one file, not the batch
+        raise InputError(str(path), f"unreadable ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})") from exc
 
 
 import rashomon.readers  # noqa: E402,F401  (registers the text, HTML, JSONL, WARC and feed readers)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from rashomon import limits
 from rashomon.errors import InputError
 from rashomon.ingest import read_file, sha256
 from rashomon.model import Source
@@ -34,7 +35,8 @@ def split_errors(items: Iterable[Source | InputError]) -> tuple[list[Source], li
 def read_path(path: Path) -> tuple[list[Source], list[InputError]]:
     """Read one file: its good sources, and an error for the file or for each bad record in it."""
     try:
-        return split_errors(read_file(path))
+        with limits.time_limit(origin=str(path)):  # bounded by the size limits; this is the backstop
+            return split_errors(read_file(path))
     except InputError as exc:
         return [], [exc]
 
@@ -49,4 +51,5 @@ def read_stdin(data: bytes) -> list[Source]:
         raise InputError(STDIN, "empty input on standard input")
     if looks_like_html(text):
         return [html.html_source(data, STDIN, "<stdin>")]
+    limits.check_document_length(text, STDIN)
     return [Source(path=STDIN, kind="text", content=text, raw_hash=sha256(data), origin="<stdin>")]

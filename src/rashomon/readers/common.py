@@ -15,8 +15,8 @@ from typing import Any
 
 from charset_normalizer import from_bytes
 
+from rashomon import limits
 from rashomon.errors import InputError
-from rashomon.ingest import MAX_FILE_BYTES
 from rashomon.model import Source
 
 Item = Source | InputError
@@ -30,12 +30,16 @@ _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
 _HTML_TAG = re.compile(r"<(?:p|div|br|a|span|h[1-6]|li|ul|table|article|section|img|b|i|em|strong)\b[^>]*>", re.I)
-_INVISIBLE = re.compile(r"<(head|script|style|noscript|template|svg)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
-_HEAVY = re.compile(r"<(script|style|svg|noscript|template)\b.*?</\1\s*>|<!--.*?-->|data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+", re.I | re.S)
-_TAG = re.compile(r"<[^>]*>")
+_INVISIBLE_TAGS = ("head", "script", "style", "noscript", "template", "svg")
+_HEAVY_TAGS = ("script", "style", "svg", "noscript", "template")
+_OPENING = {tags: re.compile(r"<!--|<(" + "|".join(tags) + r")\b", re.I) for tags in (_INVISIBLE_TAGS, _HEAVY_TAGS)}
+_BASE64 = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+", re.I)
+# A tag as an HTML5 tokenizer sees one: `<` then an ASCII letter, `/` and a letter, `!` or `?`.
+# Any other `<` ("<3", "< 5", "<قال") is text a browser shows, and so must not hide what follows.
+_TAG = re.compile(r"<(?:[A-Za-z]|/[A-Za-z]|[!?])[^>]*>")
 # Markup (scripts, styles and inline data removed) beyond which extraction would take minutes:
-# real article pages are well under 1 MB of it.
-MAX_MARKUP_CHARS = 5_000_000
+# real article pages are well under 1 MB of it. The limit in force is `limits.current()`.
+MAX_MARKUP_CHARS = limits.Limits.max_markup_chars
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|\w+);", re.I)
 
 
@@ -63,19 +67,61 @@ def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
 codecs.register_error("rashomon-cp1252", _cp1252_fallback)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Bytes that never occur in text but fill binary files (NUL and the C0 controls besides
+# tab, line feed, form feed, carriage return and escape).
+_BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
+def looks_binary(data: bytes) -> bool:
+    """Binary data, not text: many NUL or control bytes in the first 4 KiB.
+
+    A few stray NULs in a page (a CMS bug, a pasted control character) do not make it binary —
+    refusing it would lose the article — so the test is a share, not mere presence. UTF-16/32
+    without a BOM is half NULs; the callers try those first (`decode_bytes` checks BOMs).
+    """
+    head = data[:4096]
+    if not head:
+        return False
+    controls = len(head) - len(head.translate(None, _BINARY_BYTES))
+    return controls > max(2, len(head) // 20)
+
+
+def sanitize(text: str) -> str:
+    """Text that can be stored and parsed: NULs removed, lone surrogates made U+FFFD.
+
+    NUL is invisible in a browser but lxml refuses it and many tools cut strings at it; lone
+    surrogates (JSON `"\\ud800"`) cannot be encoded as UTF-8 and would fail in the store.
+    """
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = _SURROGATE.sub("\ufffd", text)
+    return text
+
+
 def decode_bytes(data: bytes, path: str, declared: str | None = None) -> str:
+    """Decode bytes whatever their encoding, never failing on mixed encodings; see `_decode`.
+
+    The result is `sanitize`d (no NULs, no lone surrogates)."""
+    return sanitize(_decode(data, path, declared))
+
+
+def _decode(data: bytes, path: str, declared: str | None = None) -> str:
     """Decode bytes whatever their encoding, never failing on mixed encodings.
 
     Order: BOM; a declared 7-bit encoding; strict UTF-8 (valid multi-byte UTF-8 is almost never
     accidental, so it beats a wrong legacy declaration); the declared charset; mostly-UTF-8 text
     with stray legacy bytes; statistical detection; and finally a lossy windows-1252 reading.
-    Only binary data (NUL bytes outside UTF-16) is refused.
+    Only binary data (`looks_binary`: many NUL or control bytes) is refused.
     """
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data.decode(enc, errors="replace").lstrip("\ufeff")
-    if b"\x00" in data[:4096]:
-        raise InputError(path, "binary file (NUL bytes), not text")
+    if looks_binary(data):
+        raise InputError(path, "binary file (NUL or control bytes), not text")
     enc = codec_name(declared)
     if enc in _SEVEN_BIT:
         try:
@@ -132,8 +178,12 @@ def decode_html(data: bytes, path: str, http_charset: str | None = None) -> str:
     return decode_bytes(data, path, http_charset or declared_charset(data))
 
 
-def gunzip(data: bytes, path: str, limit: int = MAX_FILE_BYTES) -> bytes:
+def gunzip(data: bytes, path: str, limit: int | None = None) -> bytes:
     """Decompress gzip data, refusing truncated or corrupt streams and decompression bombs."""
+    if limit is None:
+        limit = limits.current().max_file_bytes
+        if limit <= 0:
+            limit = 1 << 62
     decomp = zlib.decompressobj(wbits=31)
     out = bytearray()
     try:
@@ -167,27 +217,57 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(text)) or len(_HTML_TAG.findall(text[:20_000], 0)) >= 2
 
 
+def strip_elements(html: str, tags: tuple[str, ...]) -> str:
+    """The markup without comments and without the given elements, content included.
+
+    A linear scan, not one regex: a lazy `<script>.*?</script>` retried from every unclosed
+    `<script` is quadratic, and hostile pages (or truncated ones) have thousands of them. As in a
+    browser, an element or comment that is never closed runs to the end of the page.
+    """
+    opening = _OPENING.get(tags) or re.compile(r"<!--|<(" + "|".join(tags) + r")\b", re.I)
+    lower = html.lower()
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = opening.search(html, pos)
+        if m is None:
+            out.append(html[pos:])
+            break
+        out.append(html[pos : m.start()])
+        out.append(" ")
+        close = "-->" if m.group(1) is None else f"</{m.group(1).lower()}"
+        end = lower.find(close, m.end())
+        if end < 0:
+            break
+        end = lower.find(">", end + len(close) - 1) if close != "-->" else end + 2
+        if end < 0:
+            break
+        pos = end + 1
+    return "".join(out)
+
+
 def light_markup(html: str) -> str:
     """The page without inline scripts, styles, SVG, comments and base64 data: what extraction needs."""
-    return _HEAVY.sub(" ", html)
+    return _BASE64.sub(" ", strip_elements(html, _HEAVY_TAGS))
 
 
 def check_markup_size(html: str, origin: str) -> str:
     """The page, lightened if it is large; raises InputError when even that is too large to extract."""
-    if len(html) <= MAX_MARKUP_CHARS:
+    limit = limits.current().max_markup_chars
+    if limit <= 0 or len(html) <= limit:
         return html
     light = light_markup(html)
-    if len(light) > MAX_MARKUP_CHARS:
+    if len(light) > limit:
         raise InputError(
             origin, f"page too large to extract: {len(light) / 1e6:.1f} MB of markup besides scripts and styles "
-            f"(limit {MAX_MARKUP_CHARS / 1e6:.0f} MB)"
+            f"(limit {limit / 1e6:g} MB; raise RASHOMON_MAX_MARKUP_CHARS to allow it)"
         )
     return light
 
 
 def has_visible_text(html: str) -> bool:
     """Whether anything a browser would show is left once head, scripts, styles and tags go."""
-    text = _TAG.sub(" ", _INVISIBLE.sub(" ", html))
+    text = _TAG.sub(" ", strip_elements(html, _INVISIBLE_TAGS))
     return bool(re.search(r"\w", _ENTITY.sub(" ", text)))
 
 
@@ -224,5 +304,5 @@ def text_field(value: Any) -> str | None:
         value = value.get("name")
     if value is None:
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(sanitize(str(value)).split())
     return text or None

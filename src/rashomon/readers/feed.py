@@ -14,10 +14,13 @@ from typing import Any
 
 import feedparser
 
+from rashomon import limits
 from rashomon.errors import InputError
 from rashomon.ingest import reader, sha256
 from rashomon.model import Source
-from rashomon.readers.common import Item, has_visible_text, iso_date, looks_like_html, maybe_gunzip, text_field
+from rashomon.readers.common import (
+    Item, check_markup_size, has_visible_text, iso_date, looks_binary, looks_like_html, maybe_gunzip, sanitize, text_field,
+)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -54,10 +57,13 @@ def entry_meta(entry: Any, outlet: str | None) -> dict[str, Any]:
 @reader(".rss", ".atom", ".xml", ".rss.gz", ".atom.gz", ".xml.gz")
 def read_feed(path: Path, data: bytes) -> Iterator[Item]:
     data = maybe_gunzip(data, str(path))
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(str(path), "binary file (NUL bytes), not a feed")
+    if looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(str(path), "binary file (NUL or control bytes), not a feed")
     # Bytes, never str: given a str, feedparser would treat it as a URL or file name to open.
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except Exception as exc:  # noqa: BLE001  a third-party parser on hostile bytes: one file's error
+        raise InputError(str(path), f"not a readable feed ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})") from exc
     if not parsed.entries:
         problem = parsed.get("bozo_exception")
         detail = f" ({' '.join(str(problem).split())[:200]})" if problem else ""
@@ -71,13 +77,24 @@ def read_feed(path: Path, data: bytes) -> Iterator[Item]:
         if language and "language" not in meta:
             meta["language"] = language
         where = f"entry {number}" + (f" ({meta.get('title') or meta.get('url')})" if meta.get("title") or meta.get("url") else "")
-        body = entry_body(entry)
-        if body is None:
-            yield InputError(origin, f"{where}: no content or summary")
-            continue
-        content, kind = body
-        if kind == "html" and not has_visible_text(content):
-            yield InputError(origin, f"{where}: content has no visible text")
-            continue
-        raw = (meta.get("url", "") + "\n" + content).encode("utf-8")
-        yield Source(path=str(path), kind=kind, content=content, raw_hash=sha256(raw), origin=origin, meta=meta)
+        try:
+            yield entry_source(entry, str(path), origin, meta)
+        except InputError as exc:
+            yield InputError(origin, f"{where}: {exc.reason}")
+
+
+def entry_source(entry: Any, path: str, origin: str, meta: dict[str, Any]) -> Source:
+    """One entry as a Source; raises InputError saying why it has nothing to analyse."""
+    body = entry_body(entry)
+    if body is None:
+        raise InputError(origin, "no content or summary")
+    content, kind = body
+    content = sanitize(content)
+    if kind == "html":
+        check_markup_size(content, origin)
+        if not has_visible_text(content):
+            raise InputError(origin, "content has no visible text")
+    else:
+        limits.check_document_length(content, origin)
+    raw = (meta.get("url", "") + "\n" + content).encode("utf-8", "surrogatepass")
+    return Source(path=path, kind=kind, content=content, raw_hash=sha256(raw), origin=origin, meta=meta)

@@ -12,10 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from rashomon import limits
 from rashomon.errors import InputError
 from rashomon.ingest import reader, sha256
 from rashomon.model import Source
-from rashomon.readers.common import Item, decode_bytes, has_visible_text, iso_date, maybe_gunzip, text_field
+from rashomon.readers.common import (
+    Item, check_markup_size, decode_bytes, has_visible_text, iso_date, looks_binary, maybe_gunzip, sanitize, text_field,
+)
 
 META_FIELDS = ("url", "title", "author", "outlet", "language")
 
@@ -39,15 +42,20 @@ def parse_record(line: bytes, path: str, origin: str) -> Source:
         obj = json.loads(decode_bytes(line, origin))
     except json.JSONDecodeError as exc:
         raise InputError(origin, f"invalid JSON ({exc.msg} at column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise InputError(origin, "invalid JSON (nested too deeply)") from exc
     if not isinstance(obj, dict):
         raise InputError(origin, f"expected a JSON object, got {type(obj).__name__}")
     html, text = obj.get("html"), obj.get("text")
+    html = sanitize(html) if isinstance(html, str) else html
+    text = sanitize(text) if isinstance(text, str) else text
     if isinstance(html, str) and html.strip():
         kind, content = "html", html
+        check_markup_size(html, origin)
         if not has_visible_text(html):
             raise InputError(origin, "field 'html' has no visible text")
     elif isinstance(text, str) and text.strip():
-        kind, content = "text", text
+        kind, content = "text", limits.check_document_length(text, origin)
     elif "html" in obj or "text" in obj:
         raise InputError(origin, "empty article ('text'/'html' is blank or not a string)")
     else:
@@ -60,8 +68,8 @@ def read_jsonl(path: Path, data: bytes) -> Iterator[Item]:
     data = maybe_gunzip(data, str(path))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if b"\x00" in data[:4096]:
-        raise InputError(str(path), "binary file (NUL bytes), not JSON Lines")
+    if looks_binary(data):
+        raise InputError(str(path), "binary file (NUL or control bytes), not JSON Lines")
     found = False
     for lineno, line in enumerate(data.split(b"\n"), 1):
         if not line.strip():

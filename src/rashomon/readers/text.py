@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from rashomon import limits
 from rashomon.errors import InputError
 from rashomon.ingest import reader, sha256
 from rashomon.model import Source
@@ -17,4 +18,5 @@ def read_text(path: Path, data: bytes) -> Iterator[Source]:
     text = decode_bytes(data, str(path))
     if not text.strip():
         raise InputError(str(path), "empty file")
+    limits.check_document_length(text, str(path))
     yield Source(path=str(path), kind="text", content=text, raw_hash=sha256(data), origin=str(path))

@@ -9,12 +9,12 @@ truncated archive yields the records before the cut and then one error saying wh
 from __future__ import annotations
 
 import io
+import logging
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from rashomon.errors import InputError
 from rashomon.ingest import reader
@@ -22,6 +22,16 @@ from rashomon.readers.common import Item
 from rashomon.readers.html import html_source
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# warcio logs a warning per malformed target URI (which it repairs); with no logging configured
+# those land on the user's terminal, once per record of a damaged archive.
+logging.getLogger("warcio.recordloader").setLevel(logging.ERROR)
+
+
+class _QuietArchiveIterator(ArchiveIterator):
+    """warcio writes a warning to stderr for a record whose length is off; the reader reports
+    damage as `InputError`s instead, so the CLI's output stays the user's."""
+
+    INC_RECORD = ""
 DOCUMENT_RECORDS = ("response", "resource")
 
 
@@ -43,6 +53,15 @@ def _content_type(record) -> tuple[str, str | None]:  # type: ignore[no-untyped-
 
 def _record_source(record, path: str, number: int) -> Item:  # type: ignore[no-untyped-def]
     """One response record as a Source, or the InputError saying why it is not an article."""
+    try:
+        return _record_item(record, path, number)
+    except InputError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001  damaged headers make warcio's accessors fail in many ways
+        return InputError(f"{path}#{number}", f"record {number}: unreadable record ({_short(exc)})")
+
+
+def _record_item(record, path: str, number: int) -> Item:  # type: ignore[no-untyped-def]
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
     origin = f"{path}#{number}"
     where = f"record {number}" + (f" ({url})" if url else "")
@@ -54,8 +73,8 @@ def _record_source(record, path: str, number: int) -> Item:  # type: ignore[no-u
         return InputError(origin, f"{where}: not HTML ({media or 'no content type'})")
     try:
         body = record.content_stream().read()
-    except (zlib.error, OSError, EOFError, ValueError) as exc:
-        return InputError(origin, f"{where}: unreadable payload ({exc})")
+    except Exception as exc:  # noqa: BLE001  warcio on hostile bytes raises many types; one record's error
+        return InputError(origin, f"{where}: unreadable payload ({_short(exc)})")
     missing = getattr(record.raw_stream, "limit", 0)
     if missing:  # warcio returns a short payload silently when the file ends inside the record
         return InputError(origin, f"{where}: truncated record ({missing} bytes missing)")
@@ -74,7 +93,7 @@ def read_warc(path: Path, data: bytes) -> Iterator[Item]:
         raise InputError(str(path), "not a WARC or ARC file (no 'WARC/' or 'filedesc://' header)")
     number = 0
     yielded = False
-    records = ArchiveIterator(io.BytesIO(data), arc2warc=True)
+    records = _QuietArchiveIterator(io.BytesIO(data), arc2warc=True)
     try:
         for record in records:
             number += 1
@@ -85,7 +104,8 @@ def read_warc(path: Path, data: bytes) -> Iterator[Item]:
         # warcio stops quietly when the file ends inside a record header; whatever is left unread is the cut.
         if data[records.offset :].strip():
             raise EOFError(f"{len(data) - records.offset} bytes at offset {records.offset} are not a complete record")
-    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001  ArchiveLoadFailed, EOFError, zlib.error, and on damaged headers
+        # AttributeError/TypeError/KeyError from inside warcio: all mean "cannot read on from here".
         if number == 0:
             raise InputError(str(path), f"not a readable WARC file ({_short(exc)})") from exc
         yielded = True

@@ -16,18 +16,18 @@ from typing import TYPE_CHECKING, TextIO
 
 from rashomon.model import Analysis, Event
 from rashomon.store import export as export_mod
+from rashomon.store import faults
 from rashomon.store import queries, schema
+from rashomon.store.faults import StoreBusy, StoreError, StoreReadOnly, translate
 from rashomon.store.records import EntitySummary, IngestReport, SearchHit, StoreStats, StorySummary
 
 DEFAULT_PATH = "rashomon.db"
 DEFAULT_BATCH = 32  # articles per transaction: a crash loses at most this much work
+# How long a write waits for another program's write lock before failing with `StoreLocked`.
+DEFAULT_BUSY_TIMEOUT = 60.0
 
 if TYPE_CHECKING:  # the ingest path imports spaCy; the read-only commands must not pay for that
     from rashomon.store.incremental import ProgressCallback
-
-
-class StoreBusy(RuntimeError):
-    """Another process is ingesting into this store."""
 
 
 class TimelineUnavailable(RuntimeError):
@@ -52,24 +52,44 @@ class Store:
     >>> print(store.brief(s.id, "markdown"))
     """
 
-    def __init__(self, path: str | Path = DEFAULT_PATH) -> None:
+    def __init__(self, path: str | Path = DEFAULT_PATH, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
+        """Open (or create) the store. A file that cannot be opened or written raises a
+        `faults.StoreError` saying why (read-only, disk full, locked by another program)."""
         self.path = str(path)
+        self.busy_timeout = busy_timeout
         if Path(self.path).is_dir():
             raise IsADirectoryError(f"{self.path} is a directory; give a file name for the store")
-        self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=60.0)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout)
+        except sqlite3.Error as exc:
+            raise self._fault(exc, "opening the store") from exc
         self.conn.row_factory = sqlite3.Row
         try:
             mode = self.conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             self.conn.close()
+            fault = translate(exc, self.path, "opening the store", busy_timeout)
+            if fault is not None and not isinstance(fault, faults.StoreCorrupt):
+                raise fault from exc
             raise schema.SchemaError(f"{self.path} is not a rashomon store (not an SQLite database)") from exc
         if mode.lower() != "wal":
+            self.conn.close()
+            if not os.access(self.path, os.W_OK) or not os.access(os.path.dirname(os.path.abspath(self.path)), os.W_OK):
+                raise StoreReadOnly(f"{self.path}: the store is read-only; it needs write access to the file and its directory")
             raise schema.SchemaError(f"could not switch {self.path} to WAL mode (got {mode})")
-        self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across process crashes
-        self.conn.execute("PRAGMA foreign_keys=OFF")
-        self.conn.execute("PRAGMA temp_store=MEMORY")
-        self.conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
-        schema.migrate(self.conn)
+        try:
+            self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across process crashes
+            self.conn.execute("PRAGMA foreign_keys=OFF")
+            self.conn.execute("PRAGMA temp_store=MEMORY")
+            self.conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
+            schema.migrate(self.conn)
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise self._fault(exc, "opening the store") from exc
+
+    def _fault(self, exc: sqlite3.Error, doing: str) -> BaseException:
+        """The clear `StoreError` for a failure of the file, or the SQLite error itself (a bug)."""
+        return translate(exc, self.path, doing, self.busy_timeout) or exc
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -105,7 +125,11 @@ class Store:
         with self._ingest_lock():
             if workers <= 0:
                 workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-            return Ingester(self.conn, batch_size=batch_size, progress=progress, force=force, workers=workers).run(paths)
+            try:
+                return Ingester(self.conn, batch_size=batch_size, progress=progress, force=force, workers=workers).run(paths)
+            except sqlite3.Error as exc:
+                # Disk full, read-only, locked: the open batch was rolled back; say so plainly.
+                raise self._fault(exc, "ingesting") from exc
 
     def stories(
         self,
@@ -175,7 +199,13 @@ class _Lock:
         self.fd: int | None = None
 
     def __enter__(self) -> _Lock:
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except PermissionError as exc:
+            raise StoreReadOnly(f"{self.path}: cannot create the ingest lock file ({exc.strerror}); the store's "
+                                "directory must be writable to ingest") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create the ingest lock file ({exc.strerror})") from exc
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:

@@ -44,7 +44,8 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from rashomon import ingest
+from rashomon import ingest, limits
+from rashomon.errors import InputError
 from rashomon.model import Source
 from rashomon.readers import read_path
 from rashomon.store import write
@@ -143,9 +144,14 @@ class Ingester:
     def _read_file(self, path: Path) -> list[_Pending]:
         """The file's articles that are not in the store yet (none if the file was ingested before)."""
         try:
+            # Refuse an oversized file before hashing it: that would read all of it into memory.
+            limits.check_file_size(path.stat().st_size, str(path))
             file_key = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as exc:
             self._fail(str(path), exc.strerror or str(exc))
+            return []
+        except InputError as exc:
+            self._fail(exc.path, exc.reason)
             return []
         if not self.force:
             row = self.conn.execute("SELECT sources FROM files WHERE sha256 = ?", (file_key,)).fetchone()
@@ -326,7 +332,11 @@ class Ingester:
             )
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk or an I/O error ends the transaction):
+            # a second ROLLBACK would fail and hide the error that matters.
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
         self._log.clear()
         self._files_read = [f for f in self._files_read if f not in done]

@@ -30,7 +30,7 @@ class Analysed:
 
 def analyse_sources(sources: Sequence[Source]) -> list[Analysed]:
     """Clean, parse and analyse articles; one bad article never stops the others."""
-    from rashomon import clean, nlp
+    from rashomon import clean, limits, nlp
     from rashomon.pipeline import analyse_document
 
     out: list[Analysed] = []
@@ -38,7 +38,8 @@ def analyse_sources(sources: Sequence[Source]) -> list[Analysed]:
     for source in sources:
         origin = source.origin or source.path
         try:
-            doc = clean.clean(source)
+            with limits.time_limit(origin=origin):  # a pathological page fails alone (DocumentTimeout)
+                doc = clean.clean(source)
         except InputError as exc:
             out.append(Analysed(source, failed_path=exc.path, reason=exc.reason))
             continue
@@ -51,7 +52,10 @@ def analyse_sources(sources: Sequence[Source]) -> list[Analysed]:
         cleaned.append((doc, source))
     for (doc, source), parsed in zip(cleaned, nlp.parse_many(doc.text for doc, _ in cleaned)):
         try:
-            out.append(Analysed(source, layers=analyse_document(doc, parsed)))
+            with limits.time_limit(origin=source.origin or source.path):
+                out.append(Analysed(source, layers=analyse_document(doc, parsed)))
+        except InputError as exc:  # DocumentTimeout
+            out.append(Analysed(source, failed_path=exc.path, reason=exc.reason))
         except Exception as exc:  # one article's analysis bug must not stop the batch
             out.append(Analysed(source, failed_path=source.origin or source.path,
                                 reason=f"analysis failed: {type(exc).__name__}: {exc}"))  # fmt: skip
