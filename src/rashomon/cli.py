@@ -146,7 +146,7 @@ def ingest(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Add new articles to the store: only unseen ones, assigned to existing or new stories."""
-    from rashomon.store import StoreBusy
+    from rashomon.store import StoreBusy, StoreError
 
     store = _open_store(db, must_exist=False)
     columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
@@ -161,7 +161,7 @@ def ingest(
                            failed=p.failed)  # fmt: skip
 
             report = store.ingest(paths, batch_size=batch_size, progress=progress, force=force, workers=workers)
-    except StoreBusy as exc:
+    except (StoreBusy, StoreError) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         raise typer.Exit(code=1) from exc
     finally:

@@ -45,7 +45,7 @@ class BatchResult:
 def process_batch(paths: Sequence[str]) -> BatchResult:
     """Read, clean and analyse one batch of files (runs inside a worker)."""
     from rashomon import nlp
-    from rashomon.pipeline import analyse_document, clean_sources
+    from rashomon.pipeline import analyse_within_limit, clean_sources
 
     errors: list[FileError] = []
     t0 = time.perf_counter()
@@ -53,7 +53,7 @@ def process_batch(paths: Sequence[str]) -> BatchResult:
     t1 = time.perf_counter()
     parsed = list(nlp.parse_many(d.text for d in documents))
     t2 = time.perf_counter()
-    layers = [analyse_document(doc, p) for doc, p in zip(documents, parsed)]
+    layers = [layer for doc, p in zip(documents, parsed) if (layer := analyse_within_limit(doc, p, errors))]
     t3 = time.perf_counter()
     seconds = {"read_clean": t1 - t0, "nlp": t2 - t1, "document_layers": t3 - t2}
     return BatchResult(layers=layers, errors=errors, files=len(paths), seconds=seconds, pid=os.getpid(),

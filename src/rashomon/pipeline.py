@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from rashomon import claims as claims_stage
 from rashomon import parallel
-from rashomon import clean, cluster, compare, dedup, entities, events, ingest, nlp, quantities, timex
+from rashomon import clean, cluster, compare, dedup, entities, events, ingest, limits, nlp, quantities, timex
 from rashomon.errors import InputError
 from rashomon.readers import read_path
 from rashomon.model import (
@@ -59,8 +59,9 @@ def clean_sources(files: Iterable[Path], errors: list[FileError]) -> list[Docume
         errors.extend(FileError(exc.path, exc.reason) for exc in bad)
         for source in sources:
             try:
-                doc = clean.clean(source)
-            except InputError as exc:
+                with limits.time_limit(origin=source.origin or source.path):
+                    doc = clean.clean(source)
+            except InputError as exc:  # unreadable, or over the per-document time limit
                 errors.append(FileError(exc.path, exc.reason))
                 continue
             if not doc.text.strip():
@@ -137,15 +138,31 @@ def iter_layers(paths: Iterable[str | Path], errors: list[FileError], progress: 
             progress("analyse", done, len(files))
 
 
+def analyse_within_limit(document: Document, parsed: Doc, errors: list[FileError]) -> DocumentLayers | None:
+    """`analyse_document` under the per-document time limit: a pathological article is reported
+    in `errors` and skipped instead of stalling the batch."""
+    try:
+        with limits.time_limit(origin=document.path):
+            return analyse_document(document, parsed)
+    except limits.DocumentTimeout as exc:
+        errors.append(FileError(exc.path, exc.reason))
+        return None
+
+
 def analyze_documents(documents: Sequence[Document], progress: Progress | None = None) -> Analysis:
     """The whole analysis of already-cleaned documents, in this process."""
     layers: list[DocumentLayers] = []
+    errors: list[FileError] = []
     total = len(documents)
     for i, (document, parsed) in enumerate(zip(documents, nlp.parse_many(d.text for d in documents))):
-        layers.append(analyse_document(document, parsed))
+        layer = analyse_within_limit(document, parsed, errors)
+        if layer is not None:
+            layers.append(layer)
         if progress:
             progress("analyse", i + 1, total)
-    return assemble(layers, progress)
+    analysis = assemble(layers, progress)
+    analysis.errors = errors + analysis.errors
+    return analysis
 
 
 def assemble(layers: Sequence[DocumentLayers], progress: Progress | None = None) -> Analysis:
