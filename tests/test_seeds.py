@@ -189,3 +189,12 @@ def test_markdown_and_html_briefs_show_the_dispute_side_by_side(seeds_dir, tmp_p
     assert 'class="side-by-side"' in page
     assert page.count('class="side"') >= 2 and "ground forces chief" in page and "Air chief" in page
     assert "<script" not in page
+
+
+def test_a_page_can_be_piped_on_standard_input(seeds_dir):
+    page = (seeds_dir / DAWN).read_bytes()
+    result = CliRunner().invoke(app, ["analyze", "-", "--format", "json"], input=page)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["documents"][0]["title"] == "Official in Russia for strategic dialogue"
+    assert data["documents"][0]["path"] == "-"

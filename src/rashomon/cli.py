@@ -40,9 +40,24 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
     """rashomon: one verified, attributed account per news event."""
 
 
+def _analyze_stdin(progress):
+    """`rashomon analyze -`: one page (HTML or pasted text) from standard input."""
+    from rashomon.clean import clean
+    from rashomon.errors import InputError
+    from rashomon.model import Analysis, FileError
+    from rashomon.pipeline import analyze_documents
+    from rashomon.readers import read_stdin
+
+    try:
+        documents = [clean(source) for source in read_stdin(sys.stdin.buffer.read())]
+    except InputError as exc:
+        return Analysis(errors=[FileError(exc.path, exc.reason)])
+    return analyze_documents([d for d in documents if d.text.strip()], progress)
+
+
 @app.command()
 def analyze(
-    paths: list[Path] = typer.Argument(..., help="Files or directories (searched recursively)."),
+    paths: list[Path] = typer.Argument(..., help="Files or directories (searched recursively); - reads one page from standard input."),
     format: Format = typer.Option(Format.json, "--format", "-f", help="Output format."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write here instead of standard output."),
     workers: int = typer.Option(0, "--workers", "-w", min=0, help="Processes for per-document work (0: one per core)."),
@@ -65,8 +80,11 @@ def analyze(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done)
 
-        analysis = run(paths, progress=progress, workers=workers or None, scheduler=scheduler,
-                       dask_local=dask == "local")
+        if [str(p) for p in paths] == ["-"]:
+            analysis = _analyze_stdin(progress)
+        else:
+            analysis = run(paths, progress=progress, workers=workers or None, scheduler=scheduler,
+                           dask_local=dask == "local")
     for error in analysis.errors:
         err.print(f"[yellow]skipped[/] {error.path}: {error.reason}", highlight=False)
     if not analysis.documents:
