@@ -30,7 +30,6 @@ topics (counts summed) with singletons included, as the CoNLL reference scorer d
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -41,18 +40,18 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from coref_metrics import Scores, score_groups  # noqa: E402
+from ecbplus import parsed_docs  # noqa: E402
 
 from rashomon import entities, nlp, timex  # noqa: E402
 from rashomon.model import Mention  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ECB = Path(os.environ.get("RASHOMON_SHARED", ROOT.parent / "shared")) / "bench" / "ecbplus"
-CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "rashomon"
 RESULTS = ROOT / "benchmarks" / "results" / "coreference.json"
 SPLIT_SEED = 6
 DEV_SHARE = 3  # one topic in three is dev
@@ -78,20 +77,6 @@ def token_offsets(text: str) -> list[tuple[int, int]]:
             out.append((pos, pos + len(tok)))
             pos += len(tok) + 1
     return out
-
-
-def parsed_docs(docs: list[dict]) -> dict[str, Doc]:
-    """spaCy parses of the ECB+ texts, cached outside the repository (keyed by model and data)."""
-    key = hashlib.sha256(nlp.MODEL.encode() + (ECB / "docs.json").read_bytes()).hexdigest()[:16]
-    path = CACHE / f"ecb_docbin_{key}.spacy"
-    vocab = nlp.load().vocab
-    if path.exists():
-        parsed = list(DocBin().from_bytes(path.read_bytes()).get_docs(vocab))
-    else:
-        parsed = list(nlp.parse_many((d["text"] for d in docs), batch_size=32))
-        CACHE.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(DocBin(docs=parsed, store_user_data=False).to_bytes())
-    return {d["doc_id"]: p for d, p in zip(docs, parsed)}
 
 
 def gold_mentions(docs: list[dict], raw: list[dict], parsed: dict[str, Doc]) -> list[tuple[str, str, Mention]]:
@@ -152,7 +137,7 @@ def main() -> None:
     docs = json.loads((ECB / "docs.json").read_text("utf-8"))
     raw = json.loads((ECB / "crossdoc_mentions.json").read_text("utf-8"))
     t0 = time.perf_counter()
-    parsed = parsed_docs(docs)
+    parsed = parsed_docs()
     items = gold_mentions(docs, raw, parsed)
     by_topic: dict[str, list] = defaultdict(list)
     for item in items:

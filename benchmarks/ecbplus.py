@@ -30,19 +30,26 @@ def load_docs() -> list[dict]:
     return json.loads((ECB / "docs.json").read_text("utf-8"))
 
 
-def load_items(docs: list[dict] | None = None) -> list[ClusterItem]:
-    """Every ECB+ document as a ClusterItem (parsed once, then read from the cache)."""
-    docs = docs if docs is not None else load_docs()
+def parsed_docs() -> dict:
+    """spaCy parses of every ECB+ text by doc id, parsed once and then read from a cache outside
+    the repository (keyed by model name and data, so a new model or corpus is parsed afresh)."""
+    docs = load_docs()
     key = hashlib.sha256(nlp.MODEL.encode() + (ECB / "docs.json").read_bytes()).hexdigest()[:16]
     path = CACHE / f"ecb_docbin_{key}.spacy"
     vocab = nlp.load().vocab
     if path.exists():
         parsed = list(DocBin().from_bytes(path.read_bytes()).get_docs(vocab))
     else:
-        parsed = list(nlp.parse_many((d["text"] for d in load_docs()), batch_size=32))
+        parsed = list(nlp.parse_many((d["text"] for d in docs), batch_size=32))
         CACHE.mkdir(parents=True, exist_ok=True)
         path.write_bytes(DocBin(docs=parsed, store_user_data=False).to_bytes())
-    by_id = {d["doc_id"]: p for d, p in zip(load_docs(), parsed)}
+    return {d["doc_id"]: p for d, p in zip(docs, parsed)}
+
+
+def load_items(docs: list[dict] | None = None) -> list[ClusterItem]:
+    """Every ECB+ document as a ClusterItem (parsed once, then read from the cache)."""
+    docs = docs if docs is not None else load_docs()
+    by_id = parsed_docs()
     return [item_from_spacy(d["doc_id"], d["text"], None, by_id[d["doc_id"]]) for d in docs]
 
 
