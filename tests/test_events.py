@@ -155,3 +155,41 @@ def test_named_police_arrest_and_charge_share_the_object():
 def test_an_attack_in_a_named_place_targets_the_place():
     found = _events("In 2006, 28 Lebanese civilians were killed in an Israeli bombing in the village of Qana.")
     assert any(e.source_actor == "ISR" and e.action == "ASSAULT" and "Qana" in e.target_actor for e in found)
+
+
+def test_a_complaint_to_the_security_council_is_an_accusation():
+    # "complain" comes from the WordNet expansion of the ACCUSE seeds, not from a hand list
+    found = _events("Sudan complained to the UN Security Council about South Sudan's support for the rebels.")
+    assert ("SDN", "ACCUSE", "SSD") in _pairs(found)
+
+
+def test_an_event_noun_taken_by_a_support_verb_has_the_verb_subject_as_actor():
+    found = _events("Sudan filed a complaint against South Sudan with the UN Security Council.")
+    assert ("SDN", "ACCUSE", "SSD") in _pairs(found)
+
+
+def test_international_bodies_and_abbreviated_countries_are_normalised():
+    found = _events("The European Union condemned the Israeli bombardment of the Gaza Strip.")
+    assert ("European Union", "ACCUSE", "ISR") in _pairs(found)
+    found = _events("The U.S. denounced Russia's annexation of Crimea.")
+    assert ("USA", "ACCUSE", "RUS") in _pairs(found)
+
+
+def test_gazetteer_resolves_places_to_the_right_country_and_leaves_unknown_ones_alone():
+    from rashomon import geo
+
+    assert geo.country_code("U.S.") == "USA" and geo.country_code("the Gaza Strip") == "PSE"
+    assert geo.country_code("South Sudanese") == "SSD" and geo.country_code("Jabaliya") == "PSE"
+    assert geo.country_code("Yida") is None  # a camp in South Sudan, not Jeddah (one of Jeddah's alternate names)
+    assert geo.organisation("the UN Security Council") == "United Nations Security Council"
+    assert geo.organisation("EU") == "European Union" and geo.organisation("Russia") is None
+
+
+def test_the_shipped_lexicon_is_the_generated_one_and_broad():
+    from rashomon.events import lexicon
+
+    lex = lexicon()
+    generated = [k for k, v in {**lex.verbs, **lex.nouns}.items() if v.get("source") != "curated"]
+    assert len(generated) > 400
+    assert lex.verbs["complain"]["type"] == "ACCUSE" and lex.nouns["deployment"]["type"] == "MOBILIZE"
+    assert lex.nouns["denial"]["type"] == "REJECT" and lex.verbs["massacre"]["type"] == "ASSAULT"

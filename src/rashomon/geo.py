@@ -9,11 +9,25 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
+import unicodedata
+from difflib import SequenceMatcher
 from importlib import resources
 
 import pycountry
 
 MIN_CITY_POPULATION = 100_000
+# Alternate (foreign, historic) spellings of cities are only trusted for big cities: a small
+# place's alternate names collide with unrelated words and places ("Yida", a South Sudanese camp,
+# is an alternate name of Jeddah; "Hamas" of Hamm).
+MIN_ALTERNATE_POPULATION = 1_000_000
+MIN_ALTERNATE_LENGTH = 5
+MIN_SPELLING_SIMILARITY = 0.8
+# A nationality word the table lacks, read as the country it is formed from: "South Sudanese" ->
+# South Sudan, "Bosnian" -> Bosnia, "Yemeni" -> Yemen.
+DEMONYM_ENDINGS = (("ese", ""), ("ian", "ia"), ("ian", "e"), ("ian", ""), ("ans", "a"), ("an", "a"), ("i", ""),
+                   ("n", ""))
+POSSESSIVE = re.compile(r"(['’]s|['’])$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -43,29 +57,85 @@ def _cities() -> dict[str, tuple[str, int]]:
         key = city["name"].lower()
         if key not in primary or primary[key][1] < pop:
             primary[key] = entry
+        folded = _fold(city["name"])
         for name in city.get("alternatenames", []):
             key = name.lower()
-            if name.isascii() and (key not in alternate or alternate[key][1] < pop):
+            if not name.isascii() or len(key) < MIN_ALTERNATE_LENGTH:
+                continue
+            # a spelling of the city's own name ("Jabaliya" for Jabālyā) is trusted; another name
+            # only for a big city
+            if pop < MIN_ALTERNATE_POPULATION and SequenceMatcher(None, key, folded).ratio() < MIN_SPELLING_SIMILARITY:
+                continue
+            if key not in alternate or alternate[key][1] < pop:
                 alternate[key] = entry
     # A city's own name beats another city's alternate spelling ("Islamabad" is in Pakistan).
     out = {**alternate, **primary}
     return out
 
 
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+def _key(name: str) -> str:
+    """"the U.S.'s" -> "u.s.": article, possessive and surrounding punctuation off, inner dots kept."""
+    key = name.strip().removeprefix("the ").removeprefix("The ").strip()
+    key = POSSESSIVE.sub("", key).strip(" ,;:\"")
+    return key.lower()
+
+
 @functools.lru_cache(maxsize=4096)
 def country_code(name: str) -> str | None:
     """ISO alpha-3 of a country, demonym or city name; None when the name is not a known place."""
-    key = name.strip().removeprefix("the ").removeprefix("The ").strip(" .,'’s").lower()
+    key = _key(name)
     if not key:
         return None
-    if key in _aliases():
-        return _aliases()[key]
+    for k in dict.fromkeys((key, key.rstrip("."), key.replace(".", ""))):
+        if k in _aliases():
+            return _aliases()[k]
+    key = key.rstrip(".")
     try:
         return pycountry.countries.lookup(key).alpha_3
     except LookupError:
         pass
+    code = _demonym(key)
+    if code:
+        return code
     city = _cities().get(key)
     return city[0] if city else None
+
+
+def _demonym(key: str) -> str | None:
+    for ending, stem_end in DEMONYM_ENDINGS:
+        if key.endswith(ending) and len(key) - len(ending) >= 3:
+            stem = key[: len(key) - len(ending)] + stem_end
+            if stem in _aliases() and _kinds().get(stem) == "name":
+                return _aliases()[stem]
+            try:
+                return pycountry.countries.lookup(stem).alpha_3
+            except LookupError:
+                continue
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _organisations() -> dict[str, str]:
+    table: dict[str, str] = {}
+    with resources.files("rashomon.data").joinpath("organisations.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            table[row["alias"].lower()] = row["name"]
+    return table
+
+
+@functools.lru_cache(maxsize=4096)
+def organisation(name: str) -> str | None:
+    """The canonical name of an international organisation or one of its bodies ("UN", "U.N.",
+    "the UN Security Council" -> "United Nations Security Council"); None for other names."""
+    key = _key(name)
+    for k in dict.fromkeys((key, key.replace(".", ""))):
+        if k in _organisations():
+            return _organisations()[k]
+    return None
 
 
 @functools.lru_cache(maxsize=1)
