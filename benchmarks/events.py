@@ -279,6 +279,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--select", action="store_true", help="print the ECB+ sentence selection and exit")
     ap.add_argument("--errors", choices=["dev", "test", "all"], help="print the errors of this split")
+    ap.add_argument("--dev", action="store_true",
+                    help="development run: read and score the dev split only (no test number printed), write nothing")
     args = ap.parse_args()
     console = Console(width=150)
     if args.select:
@@ -287,12 +289,16 @@ def main() -> None:
             console.print(f"{c['doc']}:{c['line']} [{c['subtopic']}] {c['sentence']}")
         return
     gold = load_gold()
+    if args.dev:
+        gold = [s for s in gold if s.split == "dev"]
     t0 = time.perf_counter()
     rows = run(gold)
     elapsed = time.perf_counter() - t0
     groups = {"test": lambda s: s.split == "test", "dev": lambda s: s.split == "dev", "all": lambda s: True,
               "seeds (dev)": lambda s: s.corpus == "seeds", "ecbplus topic 41 (test)": lambda s: s.split == "test" and "41_" in s.id}
     results: dict = {}
+    if args.dev:
+        groups = {k: v for k, v in groups.items() if k in ("dev", "seeds (dev)")}
     for name, keep in groups.items():
         ours, base = Score(), Score()
         n = 0
@@ -324,6 +330,8 @@ def main() -> None:
                       "-" if o["sector_accuracy"] is None else f"{o['sector_accuracy']:.2f} (n={o['n_sectors']})")
     console.print(table)
     console.print(f"{len(gold)} sentences parsed and read in {elapsed:.1f} s (2 shared cores: timings are noisy)")
+    if args.dev:
+        return
     test = results["test"]
     out = {"n_sentences": test["n_sentences"], "split": "test",
            "rashomon": test["rashomon"], "baseline": test["baseline"],

