@@ -97,7 +97,7 @@ def _clause_heads(sent: Span) -> list[Token]:
 def _clause_tokens(head: Token, heads: Sequence[Token]) -> list[Token]:
     skip: set[int] = set()
     for other in heads:
-        if other is not head and other.head is head or (other is not head and other in head.subtree and other.i > head.i):
+        if other.i != head.i and (other.head.i == head.i or (other in head.subtree and other.i > head.i)):
             skip.update(t.i for t in other.subtree)
     toks = [t for t in head.subtree if t.i not in skip]
     # drop a trailing coordinating conjunction and punctuation left between the clauses
@@ -293,7 +293,7 @@ def _slot_of(doc: Doc, m: Mention, subject_mentions: Sequence[Mention]) -> str:
         return "subject"
     tok = doc.char_span(m.start, m.end, alignment_mode="expand")
     root = tok.root if tok is not None else None
-    while root is not None and root.dep_ == "poss" and root.head is not root:
+    while root is not None and root.dep_ == "poss" and root.head.i != root.i:
         root = root.head  # "Dr. Regina Benjamin's background": the possessor fills the slot of what it owns
     if root is not None and root.dep_ in ("dobj", "pobj", "dative", "attr", "oprd", "nsubjpass"):
         return "object"
@@ -526,14 +526,14 @@ def _in_date_phrase(tok: Token) -> bool:
 def _age_holder(tok: Token) -> str | None:
     """Whose age: "Rait, 36," -> rait; "36-year-old Duncan Rait" -> rait; "the actress, 26" -> actress."""
     def name_head(t: Token) -> str:
-        while t.dep_ == "compound" and t.head is not t:
+        while t.dep_ == "compound" and t.head.i != t.i:
             t = t.head  # "Englishman Robert Buckley": the age is Buckley's
         return t.lower_
 
     if tok.dep_ == "appos":
         return name_head(tok.head)
     for anc in tok.ancestors:
-        if anc.lower_ == "old" and anc.head is not anc:
+        if anc.lower_ == "old" and anc.head.i != anc.i:
             return name_head(anc.head)
         if anc.pos_ in ("NOUN", "PROPN") and anc.lower_ not in ("year", "years", "age"):
             return name_head(anc)
