@@ -9,7 +9,10 @@ token alone: its text, the tagger's tag, the parser's label, and whatever was al
 `MemoAttrs` takes their place. It reads those inputs for all tokens at once (`Doc.to_array`), looks
 each distinct input up in a table, and writes the outputs back at once (`Doc.from_array`). An
 input it has not seen is annotated by the real components on a one-token document and recorded,
-so the table is always what the real components say. Where a multi-token pattern matches, the
+so the table is always what the real components say. The parser's label is part of the input,
+but only as far as some pattern can tell labels apart: a label no pattern names behaves like any
+other such label, so they share one key (otherwise every word would need a table entry per
+label it ever gets, and a third of the tokens of a new article would miss the table). Where a multi-token pattern matches, the
 matched tokens are annotated by the real components together, in a document of their own, and
 not memoised. Results are therefore identical to the shipped pipeline's (checked on every token
 of all ECB+ documents by benchmarks/nlp_speed.py, and in tests/test_nlp.py).
@@ -18,7 +21,7 @@ of all ECB+ documents by benchmarks/nlp_speed.py, and in tests/test_nlp.py).
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import DEP, LEMMA, MORPH, ORTH, POS, TAG
+from spacy.attrs import DEP, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -48,11 +51,19 @@ class MemoAttrs:
             if patterns:
                 self.multi.add(f"multi-{n}", patterns)
         self.runs = 0  # multi-token matches annotated in context (not from the table)
+        named = _dep_labels_named(self.ruler.patterns)
+        self.other_dep = self.vocab.strings.add(OTHER_DEP)  # stands for every label no pattern names
+        self.named_deps = numpy.asarray(sorted(self.vocab.strings.add(d) for d in named | {""}), dtype=numpy.uint64)
+        self.anchors = _anchors(self.ruler.patterns, self.vocab)
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) == 0:
             return doc
-        keys = list(map(tuple, doc.to_array(INPUTS).tolist()))
+        inputs = doc.to_array(INPUTS)
+        deps = inputs[:, DEP_COLUMN].copy()
+        other = ~numpy.isin(deps, self.named_deps)
+        inputs[other, DEP_COLUMN] = self.other_dep
+        keys = list(map(tuple, inputs.tolist()))
         table = self.table
         try:
             out = [table[k] for k in keys]
@@ -65,7 +76,10 @@ class MemoAttrs:
         for start, end in self._contextual(doc):  # not from the table: these tokens see neighbours
             self.runs += 1
             out[start:end] = self._annotate(keys[start:end])
-        doc.from_array(OUTPUTS, numpy.asarray(out, dtype=numpy.uint64))
+        outputs = numpy.asarray(out, dtype=numpy.uint64)
+        kept = outputs[:, OUT_DEP_COLUMN] == self.other_dep  # label untouched: the token's own label
+        outputs[kept, OUT_DEP_COLUMN] = deps[kept]
+        doc.from_array(OUTPUTS, outputs)
         return doc
 
     def _contextual(self, doc: Doc) -> list[tuple[int, int]]:
@@ -76,6 +90,8 @@ class MemoAttrs:
         gets inside the whole document.
         """
         runs: list[tuple[int, int]] = []
+        if not self.anchors.present(doc):
+            return runs  # no multi-token pattern can match: skip the Matcher (most documents)
         for _, start, end in sorted(self.multi(doc, allow_missing=True), key=lambda m: (m[1], m[2])):
             if runs and start < runs[-1][1]:
                 runs[-1] = (runs[-1][0], max(end, runs[-1][1]))
@@ -94,6 +110,75 @@ class MemoAttrs:
         run.from_array(INPUTS[1:], numpy.asarray([k[1:] for k in keys], dtype=numpy.uint64))
         run = self.lemmatizer(self.ruler(run))
         return list(map(tuple, run.to_array(OUTPUTS).tolist()))
+
+
+OTHER_DEP = "rashomon-other-dep"
+DEP_COLUMN = INPUTS.index(DEP)
+OUT_DEP_COLUMN = OUTPUTS.index(DEP)
+
+
+def _dep_values(test: object) -> set[str]:
+    """The labels a pattern's DEP test names (a value, or the lists of IN / NOT_IN)."""
+    if isinstance(test, str):
+        return {test}
+    if isinstance(test, dict):
+        return {v for op, vs in test.items() if op in ("IN", "NOT_IN") for v in vs}
+    raise ValueError(f"cannot memoise a DEP test of the form {test!r}")
+
+
+def _dep_labels_named(specs: list[dict]) -> set[str]:
+    return {v for spec in specs for p in spec["patterns"] for t in p for k, test in t.items()
+            if k.upper() == "DEP" for v in _dep_values(test)}
+
+
+class _Anchors:
+    """A cheap test that a document may hold a multi-token match: each pattern needs one of its
+    tokens to have one of a few literal LOWER or DEP values, so a document with none of them
+    cannot match and the Matcher need not run."""
+
+    def __init__(self, lowers: set[int], deps: set[int], always: bool) -> None:
+        self.lowers = numpy.asarray(sorted(lowers), dtype=numpy.uint64)
+        self.deps = numpy.asarray(sorted(deps), dtype=numpy.uint64)
+        self.always = always  # some pattern has no literal anchor: always run the Matcher
+
+    def present(self, doc: Doc) -> bool:
+        if self.always:
+            return True
+        values = doc.to_array([LOWER, DEP])
+        return bool(numpy.isin(values[:, 0], self.lowers).any() or numpy.isin(values[:, 1], self.deps).any())
+
+
+def _literal(test: object) -> set[str] | None:
+    """The values a literal token test accepts (a string, or an IN list), else None."""
+    if isinstance(test, str):
+        return {test}
+    if isinstance(test, dict) and set(test) == {"IN"}:
+        return set(test["IN"])
+    return None
+
+
+def _anchors(specs: list[dict], vocab) -> _Anchors:
+    lowers: set[int] = set()
+    deps: set[int] = set()
+    always = False
+    for spec in specs:
+        for pattern in spec["patterns"]:
+            if len(pattern) < 2:
+                continue
+            best: tuple[str, set[str]] | None = None  # the token test accepting the fewest values
+            for token in pattern:
+                if token.get("OP") in ("?", "*", "!"):
+                    continue  # an optional or negated token need not be there
+                for key, test in token.items():
+                    values = _literal(test)
+                    if key.upper() in ("LOWER", "DEP") and values and "" not in values and (
+                            best is None or len(values) < len(best[1])):
+                        best = (key.upper(), values)
+            if best is None:
+                always = True
+            else:
+                (lowers if best[0] == "LOWER" else deps).update(vocab.strings.add(v) for v in best[1])
+    return _Anchors(lowers, deps, always)
 
 
 @Language.factory(NAME)
