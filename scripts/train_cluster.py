@@ -39,6 +39,7 @@ import rashomon.cluster as cluster  # noqa: E402
 from rashomon.cluster import ClusterItem, ClusterParams, StoryClusterer  # noqa: E402
 
 FEATURES = [
+    "cos_emb",
     "cos_tok", "cos_lem", "cos_ent", "cos_lead", "cos_verb", "cos_num", "ent_overlap", "top_entity",
     "story_top_entity", "log_size", "year_match", "year_conflict", "num_conflict", "date_near", "date_gap",
 ]

@@ -5,6 +5,11 @@ cost of a batch grow with the size of the store. `TrackedClusterer` notes which 
 index keys each `add` changed, and `save` writes only those rows, in the batch's transaction, so
 the stored state always matches the stored documents.
 
+A story row is `cluster._story_dict`: its sparse sums and, since lead embeddings joined the
+decision, the float64 sum of its members' embeddings as a JSON list (exact round trip, so an
+incremental ingest decides exactly as a batch run). Rows written before that load with no
+embedding sum; the story's next member starts one.
+
 It hooks `StoryClusterer._index` (the one place a story and its index keys change) and reads
 `_stories`/`_postings`. A public "changed since" API on the clusterer would remove that coupling
 (asked for in the store's report).
@@ -27,7 +32,7 @@ class TrackedClusterer(StoryClusterer):
         self.dirty_stories: set[str] = set()
         self.dirty_keys: set[str] = set()
 
-    def _index(self, story_id: str, vecs: dict[str, dict[str, float]]) -> None:
+    def _index(self, story_id: str, vecs: dict[str, Any]) -> None:
         self.dirty_stories.add(story_id)
         self.dirty_keys.update(self._keys(vecs))
         super()._index(story_id, vecs)
