@@ -133,3 +133,38 @@ def test_counts_of_people_meet_by_their_number_and_a_crowd_is_not_one_woman():
     c = _spans("Officials said 80 died .", "c", [("80", "PERSON")])
     resolve(b + c)
     assert b[0].entity == c[0].entity
+
+
+def test_groups_of_people_are_told_apart_by_their_fate_and_joined_across_reports_by_it():
+    # ECB+ topic 20 (the Qeshm earthquake): the dead and the injured, counted differently per report
+    a = _spans("The earthquake killed 10 people and injured dozens on Qeshm island .", "a",
+               [("10 people", "PERSON"), ("dozens", "PERSON")])
+    b = _spans("Several persons died and 80 others were wounded , officials said .", "b",
+               [("Several persons", "PERSON"), ("80 others", "PERSON")])
+    assert [m.head_verb for m in a + b] == ["kill", "injure", "die", "wound"]
+    mentions = a + b
+    resolve(mentions, story_of={"a": "s", "b": "s"})
+    dead, injured = {a[0].entity, b[0].entity}, {a[1].entity, b[1].entity}
+    assert len(dead) == 1 and len(injured) == 1 and dead != injured
+
+
+def test_she_is_never_the_women_a_report_counts():
+    text = ("Yvonne Hiller shot and killed two women at the plant . She was suspended earlier that day , "
+            "and she returned with a gun .")
+    mentions = _spans(text, "d", [("Yvonne Hiller", "PERSON"), ("women", "PERSON"), ("She", "PERSON"), ("she", "PERSON")])
+    resolve(mentions)
+    assert mentions[2].entity == mentions[3].entity == mentions[0].entity != mentions[1].entity
+
+
+def test_a_clock_time_without_a_day_is_the_moment_another_report_dates():
+    # ECB+ topic 38: "at 2 : 09 a . m" alone, and "today shortly after 2 : 09 am PST" in a dated report
+    a = _spans("March 14 , 2013 . A 4.4 earthquake struck today shortly after 2 : 09 am PST near The Geysers .",
+               "a", [("today shortly after 2 : 09 am PST", "DATE")])
+    b = _spans("The quake hit at 2 : 09 a . m , the USGS said .", "b", [("at 2 : 09 a . m", "DATE")])
+    mentions = a + b
+    resolve(mentions, story_of={"a": "s", "b": "s"})
+    assert a[0].entity == b[0].entity
+    for m in mentions:
+        m.entity = None
+    resolve(mentions, story_of={"a": "s1", "b": "s2"})  # another story's moment is not evidence
+    assert a[0].entity != b[0].entity

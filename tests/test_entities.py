@@ -114,3 +114,15 @@ def test_different_given_names_never_merge_even_across_reports():
         "Dallas linebacker Zach Thomas signed a new contract.",
     ))
     assert _person(ents, "Pierre Thomas") is not _person(ents, "Zach Thomas")
+
+
+def test_a_titles_country_is_read_on_the_whole_place_name():
+    from rashomon import nlp as _nlp
+    from rashomon.entities import find_mentions as _find
+
+    doc = _nlp.parse("South Sudan's President Salva Kiir met Sudanese President Omar al-Bashir . "
+                     "North Korean leader Kim Jong Un did not attend .")
+    people = {m.name: m.country for m in _find(doc, "d") if m.type == "PERSON"}
+    assert people["Salva Kiir"] == "SSD"
+    assert people["Omar al-Bashir"] == "SDN"
+    assert people["Kim Jong Un"] == "PRK"

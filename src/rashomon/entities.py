@@ -15,7 +15,9 @@ Coreference beyond names runs in three layers, each a pure function of the menti
 - within a story (the pipeline resolves one story at a time; `resolve(story_of=...)` takes a
   mapping when several are resolved at once): an unnamed chain joins the named thing its head
   noun describes elsewhere in the story, the place or body its inner name keys to ("Qeshm island
-  off Iran's southern coast"), the day its weekday fell on, or the story's main thing of its kind;
+  off Iran's southern coast"), the day its weekday fell on, the dated moment its clock time names,
+  or the story's main thing of its kind; groups of people join by their fate (`Mention.head_verb`:
+  the killed, the injured);
 - across stories: names only (spellings, acronyms, short forms, country codes, calendar values).
 Measured on ECB+ by benchmarks/coreference.py.
 """
@@ -103,17 +105,42 @@ def role_of(tokens: Sequence[Token]) -> RolePhrase | None:
     if not toks:
         return None
     country = None
-    while toks and (toks[0].ent_type_ in ("NORP", "GPE") or geo.country_code(toks[0].text) and toks[0].pos_ in ("ADJ", "PROPN") and toks[0].ent_type_ in ("NORP", "GPE", "")):
-        code = geo.country_code(toks[0].text)
-        if code is None:
+    while toks:
+        code, n = _country_prefix(toks)
+        if code is None or not (toks[0].ent_type_ in ("NORP", "GPE") or toks[0].pos_ in ("ADJ", "PROPN") and toks[0].ent_type_ == ""):
             break
         country = country or code
-        toks = toks[1:]
+        toks = toks[n:]
     if not toks or not any(t.lower_ in lexicon().role_heads for t in toks):
         return None
     doc = toks[0].doc
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     return RolePhrase(text_of(doc)[start:end], start, end, country)
+
+
+def _country_prefix(toks: Sequence[Token]) -> tuple[str | None, int]:
+    """The country the first words name, the longest reading first: "South Sudan's", "North
+    Korean" are South Sudan and North Korea, not Sudan and Korea. Returns (code, words used)."""
+    for n in range(min(3, len(toks)), 0, -1):
+        if n > 1 and not all(t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "GPE") for t in toks[:n]):
+            continue
+        code = geo.country_code(" ".join(t.text for t in toks[:n]))
+        if code:
+            return code, n
+    return None, 0
+
+
+def _possessor_country(doc: Doc, end: int) -> str | None:
+    """The country a possessor ending before token `end` names, read on the whole proper name
+    ("South Sudan 's President" -> SSD), not on its last word."""
+    start = end
+    while start > 0 and end - start < 3 and (doc[start - 1].pos_ == "PROPN" or doc[start - 1].ent_type_ == "GPE"):
+        start -= 1
+    for s in range(start, end):
+        code = geo.country_code(doc[s:end].text)
+        if code:
+            return code
+    return None
 
 
 def _left_modifiers(doc: Doc, start: int) -> tuple[list[Token], str | None]:
@@ -128,7 +155,7 @@ def _left_modifiers(doc: Doc, start: int) -> tuple[list[Token], str | None]:
         i -= 1
     possessor = None
     if i >= 1 and doc[i].text in ("'s", "’s"):
-        possessor = geo.country_code(doc[i - 1].text)
+        possessor = _possessor_country(doc, i)
     return run, possessor
 
 
@@ -176,6 +203,8 @@ def mention_for_span(doc: Doc, document: str, start: int, end: int, label: str, 
     common = span is not None and text[:1].isupper() and not any(t.pos_ == "PROPN" for t in span)
     if common and label == "PERSON":
         mention.name = text = text.lower()  # "Suspect" in a headline: a noun, not a name
+    if label == "PERSON" and span is not None:
+        mention.head_verb = head_verb(span)
     if label == "PERSON":
         rank, name = split_rank(text)
         name, title = person_name(name)
@@ -199,6 +228,48 @@ def mention_for_span(doc: Doc, document: str, start: int, end: int, label: str, 
     elif label == "ORG":
         mention.name = re.sub(r"^the\s+", "", text, flags=re.I)
     return mention
+
+
+@functools.lru_cache(maxsize=1)
+def _predicate_classes() -> dict[str, str]:
+    """lemma -> its class key (rashomon/data/predicate_classes.yaml: "kill", "dead" -> "death")."""
+    text = resources.files("rashomon.data").joinpath("predicate_classes.yaml").read_text(encoding="utf-8")
+    return {lemma: key for key, lemmas in yaml.safe_load(text).items() for lemma in [key, *lemmas]}
+
+
+def predicate_class(lemma: str | None) -> str | None:
+    """The class of a predicate lemma ("slay" -> "death"), else the lemma itself."""
+    return _predicate_classes().get(lemma, lemma) if lemma else None
+
+
+_CLIMB_DEPS = {"nummod", "compound", "amod", "appos", "conj", "prep", "pobj", "npadvmod", "quantmod", "nmod"}
+
+
+def head_verb(span: Span) -> str | None:
+    """Lemma of the predicate a mention of people depends on: "killed two co-workers",
+    "80 people were injured", "10 people killed", "the death of two women", "the wounded" ->
+    kill, injure, kill, death, wounded. A word of a known predicate class (the dead, the
+    injured) wins over a mere verb; the walk up the parse stops at the first verb."""
+    root = span.root
+    classes = _predicate_classes()
+    near = [root] + [c for c in root.children if c.dep_ in ("amod", "acl", "relcl") and c.i >= span.start]
+    near += [g for c in root.children if c.dep_ == "relcl" for g in c.children if g.dep_ in ("acomp", "oprd")]
+    for tok in near:
+        if tok.lemma_.lower() in classes:
+            return tok.lemma_.lower()
+    for tok in near[1:]:
+        if tok.pos_ == "VERB":
+            return tok.lemma_.lower()
+    tok = root
+    for _ in range(4):
+        if tok.head is tok:
+            return None
+        dep, tok = tok.dep_, tok.head
+        if tok.lemma_.lower() in classes or tok.pos_ in ("VERB", "AUX") and tok.dep_ != "aux":
+            return tok.lemma_.lower()
+        if dep not in _CLIMB_DEPS:
+            return None
+    return None
 
 
 NAME_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du", "dos", "das",
@@ -571,6 +642,19 @@ def _nominal_key(m: Mention) -> tuple[str, str, str]:
     return ("nominal", _group(m.type), _head(m.text) + ("+" if plural_description(m.text) else ""))
 
 
+# What happened to a group of people tells the groups of one story apart ("10 people were killed",
+# "dozens injured"): the classes of rashomon/data/predicate_classes.yaml that name a fate.
+CASUALTY_CLASSES = frozenset({"death", "injure", "missing"})
+
+
+def casualty_class(m: Mention) -> str | None:
+    """The fate a description of people depends on: "killed two co-workers" -> "death"."""
+    if _group(m.type) != "PERSON":
+        return None
+    fate = predicate_class(m.head_verb)
+    return fate if fate in CASUALTY_CLASSES else None
+
+
 def _time_key(m: Mention) -> tuple[str, str]:
     if re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", m.name):
         return ("TIME", m.name)  # resolved to the calendar
@@ -612,7 +696,7 @@ def _antecedent(m: Mention, before: list[Mention], chain_of: dict[int, _Cluster]
             continue
         group = _group(chain.type)
         ok = {
-            "person": group == "PERSON" and chain.gender in (None, gender),
+            "person": group == "PERSON" and chain.gender in (None, gender) and not _group_chain(chain),
             "relative": group in ("PERSON", "ORG"),
             "thing": group in ("ORG", "PLACE"),
             "plural": group == "ORG" or group == "PERSON" and _plural(chain),
@@ -669,6 +753,12 @@ def _salient(m: Mention, chains: list[_Cluster]) -> _Cluster | None:
         return None
     top = max(best, key=lambda c: len(c.mentions))
     return top if len(top.mentions) >= SALIENT_MIN else None
+
+
+def _group_chain(chain: _Cluster) -> bool:
+    """An unnamed chain whose descriptions all speak of several ("the women"): never "she"."""
+    words = [m for m in chain.mentions if _kind(m) in ("nominal", "role")]
+    return not chain.named and bool(words) and all(plural_description(m.text) for m in words)
 
 
 def _plural(chain: _Cluster) -> bool:
@@ -850,8 +940,8 @@ def _join_in_stories(chains: list[_Cluster], story: Callable[[str], str]) -> lis
         keys = [_chain_key(c) for c in named]  # names only: stable while descriptions join
         index: dict[tuple[str, str], Counter[tuple[str, str]]] = defaultdict(Counter)
         for c, ident in zip(named, identity):
-            for head, k in _nominal_heads(c).items():
-                index[(_group(c.type), head)][ident] += k
+            for head in _nominal_heads(c):
+                index[(_group(c.type), head)][ident] += 1  # reports that use it, not repetitions
         for c in members:
             if c.named or not c.mentions:
                 out.append(c)
@@ -867,10 +957,52 @@ def _join_in_stories(chains: list[_Cluster], story: Callable[[str], str]) -> lis
                 home.mentions.extend(c.mentions)
                 continue
             home = (_inner_name_home(c, named, keys) or _weekday_home(c, members) or _relative_day_home(c, members)
+                    or _clock_home(c, members)
                     or _story_salient(c, named, identity))
             if home is not None:
                 home.mentions.extend(c.mentions)
                 continue
+            out.append(c)
+    return _join_casualties(out, story)
+
+
+def _group_fate(c: _Cluster) -> str | None:
+    """The one fate an unnamed chain of people describes ("five people" killed, "the dead"), or None
+    when it is not a group or its descriptions disagree."""
+    if c.type != "PERSON" or c.named:
+        return None
+    fates = set()
+    for m in c.mentions:
+        kind = _kind(m)
+        if kind == "pronoun":
+            if PRONOUNS[fold(m.text)][0] != "plural":
+                return None
+            continue
+        if kind not in ("nominal", "role") or not plural_description(m.text):
+            return None
+        fate = casualty_class(m)
+        if fate:
+            fates.add(fate)
+    return fates.pop() if len(fates) == 1 else None
+
+
+def _join_casualties(chains: list[_Cluster], story: Callable[[str], str]) -> list[_Cluster]:
+    """Groups of people one story counts by their fate: "ten people" killed in one report and
+    "10 persons" who died in another are the dead; "dozens" injured and "80" wounded the injured.
+    Different numbers in different reports are one group counted at different times, so the
+    count itself does not keep them apart, the fate does."""
+    home: dict[tuple[str, str], _Cluster] = {}
+    out = []
+    for c in chains:
+        fate = _group_fate(c)
+        if fate is None:
+            out.append(c)
+            continue
+        key = (story(c.mentions[0].document), fate)
+        if key in home:
+            home[key].mentions.extend(c.mentions)
+        else:
+            home[key] = c
             out.append(c)
     return out
 
@@ -954,6 +1086,29 @@ def _relative_day_home(c: _Cluster, members: list[_Cluster]) -> _Cluster | None:
         size[_chain_key(o)] += len(o.mentions)
     top = size.most_common(1)[0][0]
     return max((o for o in days if _chain_key(o) == top), key=lambda o: len(o.mentions))
+
+
+def _clock(text: str) -> str | None:
+    """"at 2 : 09 a . m", "today shortly after 2:09 am PST" -> "02:09" (12-hour clock folded)."""
+    m = _CLOCK.search(text)
+    return f"{int(m['h']) % 12:02d}:{m['m']}" if m else None
+
+
+def _clock_home(c: _Cluster, members: list[_Cluster]) -> _Cluster | None:
+    """"at 2 : 09 a . m" with no day of its own is the moment another report of the story dates:
+    the one dated chain of the story ("today shortly after 2:09 am PST") stating that clock time."""
+    if _group(c.type) != "TIME":
+        return None
+    clocks = {_clock(m.text) for m in c.mentions if _kind(m) == "time"}
+    if len(clocks) != 1 or None in clocks or any(_DAY_VALUE.match(m.name) for m in c.mentions):
+        return None
+    clock = clocks.pop()
+    homes = [o for o in members if o is not c and _group(o.type) == "TIME" and o.mentions
+             and any(_DAY_VALUE.match(m.name) and _clock(m.text) == clock for m in o.mentions)]
+    if len({_chain_key(o) for o in homes}) != 1:
+        return None
+    doc = c.mentions[0].document
+    return max(homes, key=lambda h: (doc in h.documents, len(h.mentions)))
 
 
 def _weekday_home(c: _Cluster, members: list[_Cluster]) -> _Cluster | None:

@@ -63,6 +63,9 @@ class Mention:
     rank: str | None = None  # "Gen", "Col Gen"
     country: str | None = None  # ISO 3166 alpha-3 the mention belongs to or denotes
     entity: str | None = None  # id of the resolved Entity
+    # lemma of the predicate the mention depends on ("killed two co-workers" -> "kill"): keeps
+    # groups of people apart (the dead, the injured) and joins one group's differently worded counts
+    head_verb: str | None = None
 
 
 @dataclass
