@@ -17,7 +17,7 @@ from rashomon.store import NotFound, SchemaError, Store, StoreBusy, TimelineUnav
 
 CONTENT_TABLES = (
     "documents", "layers", "stories", "story_documents", "entities", "aliases", "facts", "fact_spans", "events",
-    "quantities", "cluster_meta", "cluster_stories", "cluster_postings", "dirty_stories",
+    "quantities", "cluster_meta", "cluster_stories", "cluster_postings", "dirty_stories", "entity_index", "entity_stories",
 )  # fmt: skip
 
 

@@ -65,3 +65,29 @@ def test_seed_timeline_pak_rus(seed_analysis):
     dates = [e.date for e in found if e.date]
     assert dates == sorted(dates, key=lambda d: d)  # day/month/year strings sort in time order
     assert {"2003-02", "2005-06", "2012", "2012-09", "2013-08", "2013-08-28"} <= set(dates)
+
+
+def test_untrusted_labels_are_escaped_in_the_chart():
+    hostile = [
+        Event(date="2013-08-28", source_actor='<script>alert(1)</script>', action="CONSULT", target_actor="RUS & co",
+              document="d", start=1, end=2, mode='"><img src=x onerror=alert(1)>'),
+        Event(date="2013-09", source_actor="RUS & co", action="THREATEN", target_actor='<script>alert(1)</script>',
+              document="d", start=3, end=4),
+    ]
+    markup = svg(hostile, "<script>alert(1)</script>", "RUS & co")
+    root = ET.fromstring(markup)  # well-formed: nothing broke out of its text or attribute
+    assert "<script" not in markup and "<img" not in markup
+    assert not [el for el in root.iter() if el.tag.rsplit("}", 1)[-1] in ("script", "img", "foreignObject", "a")]
+    assert not [k for el in root.iter() for k in el.attrib if k.lower().startswith("on")]
+    texts = " ".join(t for t in root.itertext())
+    assert "<script>alert(1)</script> → RUS & co" in texts and '"><img src=x onerror=alert(1)>' in texts
+
+
+def test_the_svg_chart_is_written_without_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom rashomon.model import Event\nfrom rashomon.timeline import svg\n"
+            "svg([Event(date='2013', source_actor='PAK', action='CONSULT', target_actor='RUS', document='d', start=0, end=1)], 'PAK', 'RUS')\n"
+            "assert 'matplotlib' not in sys.modules")  # fmt: skip
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -139,9 +139,11 @@ class Store:
         entity: str | None = None,
         text: str | None = None,
         limit: int | None = 50,
+        offset: int = 0,
     ) -> list[StorySummary]:
-        """Stories, newest first; see `queries.stories` for the filters."""
-        return queries.stories(self.conn, since, until, entity, text, limit)
+        """Stories, newest first; see `queries.stories` for the filters. `offset` skips that many
+        (paging: `stories(offset=50, limit=50)` is the second page of 50)."""
+        return queries.stories(self.conn, since, until, entity, text, limit, offset)
 
     def story(self, story_id: str) -> Analysis:
         """A story and its documents (raises `queries.NotFound`)."""

@@ -289,8 +289,6 @@ class Ingester:
             item.story_id = self.clusterer.add(item.layers.cluster_item)
 
     def _commit(self, new: list[_New], final: bool) -> None:
-        from rashomon.store import clusterstate
-
         now = now_iso()
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
@@ -316,7 +314,9 @@ class Ingester:
             fresh = {item.layers.document.id: item.layers for item in new}
             created = sum(self._rebuild(story_id, fresh, now) for story_id in due)
             conn.executemany("DELETE FROM dirty_stories WHERE story_id = ?", [(sid,) for sid in due])
-            if new:
+            if new:  # the clusterer (and spaCy behind it) is imported only when there is something new
+                from rashomon.store import clusterstate
+
                 clusterstate.save(conn, self.clusterer)
             conn.executemany(
                 "INSERT INTO ingest_log(run_id, origin, raw_hash, status, reason, at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -339,7 +339,8 @@ class Ingester:
                     conn.execute("ROLLBACK")
             raise
         self._log.clear()
-        self._files_read = [f for f in self._files_read if f not in done]
+        finished = set(done)  # a set: this runs after every batch over every file read so far
+        self._files_read = [f for f in self._files_read if f not in finished]
         self.report.added += len(new)
         self.report.stories_touched += len(due)
         self.report.stories_new += created

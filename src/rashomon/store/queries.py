@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Sequence
 from pathlib import Path
 
 from rashomon.model import Analysis, Event, Story
@@ -45,8 +44,10 @@ def stories(
     entity: str | None = None,
     text: str | None = None,
     limit: int | None = 50,
+    offset: int = 0,
 ) -> list[StorySummary]:
     """Stories, newest first (by event date, else latest publish date); filters combine with AND.
+    `offset` skips that many stories of the ordered list (paging: `limit` stories from there).
 
     `since`/`until` are ISO dates (inclusive, prefixes like `2013-08` work); `entity` matches a
     resolved entity's name or alias (case-insensitive substring); `text` is a full-text query over
@@ -81,9 +82,8 @@ def stories(
                      first_published, last_published, updated
               FROM stories s {'WHERE ' + ' AND '.join(where) if where else ''}
               ORDER BY {day} IS NULL, {day} DESC, s.updated DESC, s.id
-              {'LIMIT ?' if limit else ''}"""
-    if limit:
-        args.append(limit)
+              LIMIT ? OFFSET ?"""
+    args.extend([limit if limit else -1, max(0, offset)])
     return [StorySummary(*row) for row in conn.execute(sql, args)]
 
 
@@ -110,32 +110,34 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 20, kind: str = "al
 
     Two steps per index: rank on the FTS index alone, then build snippets and join rows for the
     top hits only — a snippet reads the document's text, and making one for every match of a
-    common word would cost a read of most of the store."""
+    common word would cost a read of most of the store. (The snippet query bounds the rowids by a
+    range too: FTS5 uses a rowid range, while an IN list alone is checked after walking every match.)"""
     query = fts_query(text, raw)
     if not query.strip():
         return []
+    ranking = query if raw else ranking_query(text)
     hits: list[SearchHit] = []
     if kind in ("all", "documents"):
-        top = _top(conn, "documents_fts", "bm25(documents_fts, 5.0, 1.0)", query, limit)
+        top = _ranked(conn, "documents_fts", "bm25(documents_fts, 5.0, 1.0)", query, ranking, limit)
         if top:
             marks = ",".join("?" * len(top))
             rows = conn.execute(
                 f"""SELECT d.rowid AS rid, d.id, d.story_id, d.title, snippet(documents_fts, 1, '[', ']', '…', 16) AS snip
                     FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid
-                    WHERE documents_fts MATCH ? AND documents_fts.rowid IN ({marks})""",
-                (query, *top),
+                    WHERE documents_fts MATCH ? AND documents_fts.rowid BETWEEN ? AND ? AND documents_fts.rowid IN ({marks})""",
+                (query, min(top), max(top), *top),
             )
             hits.extend(SearchHit("document", r["story_id"], r["id"], r["title"], r["snip"], -top[r["rid"]]) for r in rows)
     if kind in ("all", "facts"):
-        top = _top(conn, "facts_fts", "bm25(facts_fts)", query, limit)
+        top = _ranked(conn, "facts_fts", "bm25(facts_fts)", query, ranking, limit)
         if top:
             marks = ",".join("?" * len(top))
             rows = conn.execute(
                 f"""SELECT f.rowid AS rid, f.story_id, f.status, s.headline, snippet(facts_fts, 0, '[', ']', '…', 24) AS snip,
                            (SELECT document_id FROM fact_spans WHERE fact_rowid = f.rowid LIMIT 1) AS doc
                     FROM facts_fts JOIN facts f ON f.rowid = facts_fts.rowid JOIN stories s ON s.id = f.story_id
-                    WHERE facts_fts MATCH ? AND facts_fts.rowid IN ({marks})""",
-                (query, *top),
+                    WHERE facts_fts MATCH ? AND facts_fts.rowid BETWEEN ? AND ? AND facts_fts.rowid IN ({marks})""",
+                (query, min(top), max(top), *top),
             )
             hits.extend(
                 SearchHit("fact", r["story_id"], r["doc"], r["headline"], r["snip"], -top[r["rid"]], r["status"]) for r in rows
@@ -144,53 +146,101 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 20, kind: str = "al
     return hits
 
 
+# Function words: in a multi-word query they must still occur, but they are not used to rank.
+STOPWORDS = frozenset(
+    "a an and are as at be by for from had has have he her his in is it its of on or she that the their they "
+    "this to was were which with".split()
+)
+
+
+def ranking_query(text: str) -> str:
+    """The FTS5 query that ranks `text`: its words without function words, when it has others.
+
+    Why: BM25 gives a word found in most rows (almost) no weight — FTS5 clamps an IDF at or
+    below zero to 1e-6 — yet computing that IDF counts every row holding the word: ~25 ms for
+    "the" over 1.7 million facts. Ranking by the content words and checking the function words
+    on the candidates keeps the AND semantics at a fraction of the cost."""
+    words = _TOKEN.findall(text)
+    content = [w for w in words if w.casefold() not in STOPWORDS]
+    return fts_query(" ".join(content)) if content and len(content) < len(words) else fts_query(text)
+
+
+def _ranked(conn: sqlite3.Connection, table: str, score: str, query: str, ranking: str, limit: int) -> dict[int, float]:
+    """rowid -> score of the best `limit` rows matching `query`, ranked by `ranking` (the same
+    query without its function words, see `ranking_query`)."""
+    if ranking == query:
+        return _top(conn, table, score, query, limit)
+    pool = limit * 5
+    candidates = _top(conn, table, score, ranking, pool)
+    if not candidates:
+        return {}
+    # FTS5 takes a rowid range but not an IN list: walk the query's matches between the candidates.
+    holding = {r[0] for r in conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid BETWEEN ? AND ?",
+                                          (query, min(candidates), max(candidates)))} & candidates.keys()  # fmt: skip
+    best = sorted(((rid, s) for rid, s in candidates.items() if rid in holding), key=lambda r: r[1])[:limit]
+    if len(best) < limit and len(candidates) == pool:
+        return _top(conn, table, score, query, limit)  # the function words are rare among the candidates: rank it all
+    return dict(best)
+
+
+# At most this many matches of one index are scored per query. Scoring reads each match's
+# positions and column sizes, so a word found in most of a 100,000-article store would cost
+# ~100 ms to rank in full; below the cap (any word that is not very common) ranking is exact.
+RANK_CAP = 4000
+
+
 def _top(conn: sqlite3.Connection, table: str, score: str, query: str, limit: int) -> dict[int, float]:
-    """rowid -> BM25 score (lower is better) of the `limit` best matches, from the index alone."""
-    rows = conn.execute(f"SELECT rowid, {score} AS score FROM {table} WHERE {table} MATCH ? ORDER BY score LIMIT ?", (query, limit))
+    """rowid -> BM25 score (lower is better) of the `limit` best matches, from the index alone.
+
+    The plan depends on how many rows match. A probe walks the matches newest first (rowid
+    order, native to FTS5, no scoring) up to `RANK_CAP` + 1. If the query matches at most
+    `RANK_CAP` rows, all of them are ranked: the exact BM25 top `limit`. If it matches more — every
+    word very common, like "said" — only the `RANK_CAP` most recently stored matches are ranked
+    (a rowid range the FTS index seeks to), by the same BM25 with the same whole-index IDF: the
+    best matches among the newest ones, at a bounded cost."""
+    probe = conn.execute(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?", (query, RANK_CAP + 1)
+    ).fetchall()
+    if len(probe) <= RANK_CAP:
+        rows = conn.execute(f"SELECT rowid, {score} AS score FROM {table} WHERE {table} MATCH ? ORDER BY score LIMIT ?", (query, limit))
+    else:
+        floor = probe[RANK_CAP - 1][0]
+        rows = conn.execute(
+            f"SELECT rowid, {score} AS score FROM {table} WHERE {table} MATCH ? AND rowid >= ? ORDER BY score LIMIT ?",
+            (query, floor, limit),
+        )
     return {r[0]: r[1] for r in rows}
 
 
 def entities(
     conn: sqlite3.Connection, name: str | None = None, type: str | None = None, limit: int | None = 100
 ) -> list[EntitySummary]:
-    """Entities by name and type across stories, most widely reported first."""
+    """Entities by name and type across stories, most widely reported first.
+
+    An indexed read of the entity summary (`entityindex`), which every story write keeps exact;
+    `name` matches the name or an alias (case-insensitive substring), `type` the entity type."""
     where, args = [], []
     if name:
         where.append(
-            "(e.name LIKE ? ESCAPE '\\' OR e.rowid IN (SELECT entity_rowid FROM aliases WHERE alias LIKE ? ESCAPE '\\'))"
+            "(i.name LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(i.aliases) WHERE json_each.value LIKE ? ESCAPE '\\'))"
         )
         args.extend([_like(name), _like(name)])
     if type:
-        where.append("e.type = ?")
+        where.append("i.type_key = ?")
         args.append(type.upper())
-    sql = f"""SELECT e.name AS name, e.type AS type, MAX(e.country) AS country, COUNT(DISTINCT e.story_id) AS n_stories,
-                     SUM(e.n_documents) AS n_docs, json_group_array(e.rowid) AS rowids,
-                     json_group_array(DISTINCT e.story_id) AS story_ids
-              FROM entities e {'WHERE ' + ' AND '.join(where) if where else ''}
-              GROUP BY e.name COLLATE NOCASE, e.type
-              ORDER BY n_stories DESC, n_docs DESC, e.name
+    sql = f"""SELECT i.id, i.name, i.type, i.country, i.n_stories, i.n_documents, i.aliases, i.roles, i.last_date
+              FROM entity_index i {'WHERE ' + ' AND '.join(where) if where else ''}
+              ORDER BY i.n_stories DESC, i.n_documents DESC, i.name
               {'LIMIT ?' if limit else ''}"""
     if limit:
         args.append(limit)
     out = []
     for row in conn.execute(sql, args).fetchall():
-        rowids = json.loads(row["rowids"])
-        aliases = _aliases(conn, rowids)
-        roles: list[str] = []
-        for (r,) in conn.execute(f"SELECT roles FROM entities WHERE rowid IN ({','.join('?' * len(rowids))})", rowids):
-            roles.extend(x for x in json.loads(r) if x not in roles)
+        story_ids = [r[0] for r in conn.execute("SELECT story_id FROM entity_stories WHERE entity_id = ? ORDER BY story_id", (row[0],))]
         out.append(
-            EntitySummary(row["name"], row["type"], row["country"], row["n_stories"], row["n_docs"],
-                          aliases, roles, sorted(json.loads(row["story_ids"])))
-        )  # fmt: skip
+            EntitySummary(row[1], row[2], row[3], row[4], row[5], json.loads(row[6]), json.loads(row[7]), story_ids, row[8])
+        )
     return out
-
-
-def _aliases(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[str]:
-    rows = conn.execute(
-        f"SELECT DISTINCT alias FROM aliases WHERE entity_rowid IN ({','.join('?' * len(rowids))}) ORDER BY alias", list(rowids)
-    )
-    return [r[0] for r in rows]
 
 
 def events(conn: sqlite3.Connection) -> list[Event]:

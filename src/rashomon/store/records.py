@@ -89,6 +89,7 @@ class EntitySummary(Record):
     aliases: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     story_ids: list[str] = field(default_factory=list)
+    last_date: str | None = None  # the latest day (event date, else last publication) of its stories
 
 
 @dataclass

@@ -19,6 +19,8 @@ Layout (one row per thing a user asks about, plus the data needed to rebuild a s
 * `cluster_meta`, `cluster_stories`, `cluster_postings` — the streaming clusterer's state, row by
   row, so a batch writes only what it touched;
 * `files`, `ingest_runs`, `ingest_log` — what was read, when, and what became of it;
+* `entity_index`, `entity_stories` — the entity summary across stories, maintained by every story
+  write in its transaction (see `entityindex.py`; migration 2 backfills it);
 * `documents_fts`, `facts_fts` — FTS5 indexes over documents (title, text) and facts, kept in
   sync by triggers.
 """
@@ -26,8 +28,21 @@ Layout (one row per thing a user asks about, plus the data needed to rebuild a s
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
-MIGRATIONS: list[str] = [
+from rashomon.store import entityindex
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+
+def _entity_summary(conn: sqlite3.Connection) -> None:
+    """2: the entity summary (`entityindex`), backfilled from the stories already stored."""
+    for statement in statements(entityindex.SCHEMA):
+        conn.execute(statement)
+    entityindex.rebuild(conn)
+
+
+MIGRATIONS: list[Migration] = [
     # 1: the first schema
     """
     CREATE TABLE documents (
@@ -219,6 +234,8 @@ MIGRATIONS: list[str] = [
         INSERT INTO facts_fts(facts_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
     END;
     """,
+    # 2: the entity summary, kept by every story write (see entityindex.py)
+    _entity_summary,
 ]
 
 VERSION = len(MIGRATIONS)
@@ -263,8 +280,12 @@ def migrate(conn: sqlite3.Connection) -> int:
         try:
             current = version(conn)
             if current < VERSION:
-                for statement in statements(MIGRATIONS[current]):
-                    conn.execute(statement)
+                step = MIGRATIONS[current]
+                if callable(step):
+                    step(conn)
+                else:
+                    for statement in statements(step):
+                        conn.execute(statement)
                 current += 1
                 conn.execute(f"PRAGMA user_version = {current}")
             conn.execute("COMMIT")

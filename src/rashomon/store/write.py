@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rashomon.model import Document, Story, to_dict
+from rashomon.store import entityindex
 from rashomon.store.codec import encode_layers, pack
 
 if TYPE_CHECKING:
@@ -69,12 +70,14 @@ def write_story(conn: sqlite3.Connection, story: Story, documents: Sequence[Docu
             pack(to_dict(story)),
         ),
     )  # fmt: skip
+    day = story.event_date if story.event_date is not None else (published[-1] if published else None)  # sort key
+    entityindex.replace_story(conn, story.id, day, [entityindex.EntityRow.of(e) for e in story.entities])
     for entity in story.entities:
         cur = conn.execute(
             "INSERT INTO entities(story_id, entity_id, name, type, country, roles, n_documents) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (story.id, entity.id, entity.name, entity.type, entity.country, json.dumps(entity.roles), len(entity.documents)),
         )
-        aliases = sorted({a for a in entity.aliases if a and a != entity.name})
+        aliases = entityindex.stored_aliases(entity)
         conn.executemany("INSERT INTO aliases(entity_rowid, alias) VALUES (?, ?)", [(cur.lastrowid, a) for a in aliases])
     for position, fact in enumerate(story.facts):
         cur = conn.execute(

@@ -35,9 +35,8 @@ class PathList(BaseModel):
 
 def page_of_stories(store, offset: int, limit: int, **filters) -> tuple[list, int | None]:
     """One page of stories (newest first) and the next page's offset, or None on the last one."""
-    found = store.stories(limit=offset + limit + 1, **filters)
-    items = found[offset : offset + limit]
-    return items, (offset + limit if len(found) > offset + limit else None)
+    found = store.stories(offset=offset, limit=limit + 1, **filters)  # one more: is there a next page?
+    return found[:limit], (offset + limit if len(found) > limit else None)
 
 
 def router(settings: Settings, stores: Stores, memo: Memo) -> APIRouter:

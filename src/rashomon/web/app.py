@@ -81,12 +81,9 @@ def create_app(
 
 
 def _warm(stores: Stores, memo: Memo) -> None:
-    """Right after start, off the request path: import the charting library (a second on first
-    use) and compute the default entity listing, so the first reader does not wait for either."""
+    """Right after start, off the request path: open the store and load the entity summary's
+    pages into SQLite's cache, so the first reader does not pay for a cold file."""
     try:
-        import matplotlib.backends.backend_svg  # noqa: F401
-        import matplotlib.figure  # noqa: F401
-
         cached.entity_listing(stores, memo, None, None)
     except Exception:  # noqa: BLE001 - warming is an optimisation; the request path reports errors
         pass

@@ -1,13 +1,12 @@
-"""Whole-store answers kept in `Memo` until the store changes: the entity listing and dyad charts."""
+"""Answers kept in `Memo` until the store changes: the entity listing and dyad charts.
+
+Both are cheap now (the listing is an indexed read of the entity summary, the chart is SVG
+written directly from the events), so the memo only saves repeated work between ingests."""
 
 from __future__ import annotations
 
-import threading
-
 from rashomon.web import data
 from rashomon.web.context import Memo, Stores
-
-_chart_lock = threading.Lock()  # matplotlib figures are not meant to be drawn from many threads at once
 
 
 def draw_chart(stores: Stores, a: str, b: str) -> bytes | None:
@@ -17,8 +16,7 @@ def draw_chart(stores: Stores, a: str, b: str) -> bytes | None:
     events = timeline.dyad(data.dyad_candidates(stores.get().conn, a, b), a, b)
     if not events:
         return None
-    with _chart_lock:
-        return timeline.svg(events, a, b).encode()
+    return timeline.svg(events, a, b).encode()
 
 
 def entity_listing(stores: Stores, memo: Memo, name: str | None, type: str | None) -> list:

@@ -20,9 +20,9 @@ from fastapi import HTTPException, Request
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
-# The dyad chart is an SVG drawn by matplotlib, which styles itself with an inline <style>; it is
-# only ever loaded as an image (no script runs in an image), so its own policy allows that style.
-SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+# The dyad chart is an SVG styled with presentation attributes only (no <style>, no script, no
+# external reference): its own policy allows nothing at all, even when it is opened directly.
+SVG_CSP = "default-src 'none'; frame-ancestors 'none'"
 HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
