@@ -46,6 +46,7 @@ def test_listings_have_json(db):
     assert len(stories) == 1 and stories[0]["event_date"] == "2013-08-28"
     assert json.loads(run("stories", "--db", db, "--json", "--entity", "Kiyani").stdout)[0]["id"] == stories[0]["id"]
     assert json.loads(run("stories", "--db", db, "--json", "--since", "2014").stdout) == []
+    assert json.loads(run("stories", "--db", db, "--json", "--offset", "1").stdout) == []  # paging past the only story
     hits = json.loads(run("search", "Kayani", "--db", db, "--json").stdout)
     assert hits and {"kind", "story_id", "document_id", "snippet", "score"} <= set(hits[0])
     names = [e["name"] for e in json.loads(run("entities", "--db", db, "--json", "--type", "PERSON").stdout)]

@@ -207,11 +207,12 @@ def stories(
     entity: str | None = typer.Option(None, "--entity", "-e", help="Only stories naming this entity (name or alias)."),
     text: str | None = typer.Option(None, "--text", "-t", help="Only stories whose documents or facts contain these words."),
     limit: int = typer.Option(50, "--limit", "-n", help="At most this many (0: all)."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many stories first (paging, with --limit)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List stories, newest first."""
     with _open_store(db) as store:
-        found = store.stories(since=since, until=until, entity=entity, text=text, limit=limit or None)
+        found = store.stories(since=since, until=until, entity=entity, text=text, limit=limit or None, offset=offset)
     if as_json:
         _print_json([s.to_dict() for s in found])
         return
