@@ -7,9 +7,8 @@ matched against the whole actor string ("Hamas", "RUS MIL"). Undated events are 
 dated ones, so nothing that was read is silently lost. Cancelled or denied events stay in the
 list, marked, and are drawn hollow: they did not happen, but that they were planned is news.
 
-The SVG chart is written directly from the events (`timeline_svg`: no matplotlib, about a
-millisecond, every label escaped, no script), so the web app and the HTML brief can serve or
-inline it; PNG files are drawn with matplotlib's Agg backend, the same picture.
+The chart is a Vega-Lite specification (`timeline_chart`) rendered on the server by vl-convert
+to SVG (no script: the web app serves it and the HTML brief inlines it) or PNG.
 """
 
 from __future__ import annotations
@@ -81,54 +80,6 @@ def _as_date(value: str) -> dt.date:
     return dt.date(*parts)
 
 
-def _figure(events: Sequence[Event], a: str, b: str):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-
-    found = dyad(events, a, b)
-    dated = [e for e in found if e.date and re.match(r"^\d{4}", e.date)]
-    undated = len(found) - len(dated)
-    fig = Figure(figsize=(9, 3.6), dpi=100)
-    ax = fig.add_subplot(1, 1, 1)
-    lanes = {f"{a} → {b}": 1.0, f"{b} → {a}": 0.0}
-    used_types: dict[str, str] = {}
-    stacked: dict[tuple[int, float], int] = {}  # labels of events close in time on one lane are stacked
-    for e in dated:
-        y = 1.0 if _is(e.source_actor, a) else 0.0
-        colour = TYPE_COLOURS.get(e.action, "#444444")
-        used_types[e.action] = colour
-        x = _as_date(e.date or "")
-        ax.scatter([x], [y], s=70, marker="o", facecolors="none" if e.negated else colour, edgecolors=colour,
-                   linewidths=1.5, zorder=3)
-        label = e.action.lower() + (f"/{e.mode}" if e.mode else "") + (" (called off)" if e.negated else "")
-        near = [k for k in stacked if k[1] == y and abs(k[0] - x.toordinal()) < 400]
-        level = sum(stacked[k] for k in near)
-        stacked[(x.toordinal(), y)] = stacked.get((x.toordinal(), y), 0) + 1
-        ax.annotate(label, (x, y), textcoords="offset points", xytext=(4, 8 + 9 * level), ha="left", fontsize=7)
-    ax.set_yticks(list(lanes.values()), list(lanes.keys()))
-    ax.set_ylim(-0.5, 2.0)
-    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    title = f"Events between {a} and {b}: {len(found)}"
-    if undated:
-        title += f" ({undated} undated, not drawn)"
-    ax.set_title(title, fontsize=10)
-    if not dated:
-        ax.set_xticks([])
-        ax.text(0.5, 0.5, "no dated events", transform=ax.transAxes, ha="center", va="center", color="#777777")
-    else:
-        fig.autofmt_xdate()
-    if used_types:
-        handles = [Line2D([0], [0], marker="o", linestyle="", color=c, label=t) for t, c in sorted(used_types.items())]
-        ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    fig.tight_layout()
-    return fig
-
-
 def plot(events: Sequence[Event], a: str, b: str, path: Path) -> Path:
     """Draw the dyad timeline to `path`: SVG or PNG, chosen by the file's suffix."""
     path = Path(path)
@@ -136,20 +87,26 @@ def plot(events: Sequence[Event], a: str, b: str, path: Path) -> Path:
     if suffix not in (".svg", ".png"):
         raise ValueError(f"unsupported chart format {path.suffix!r}: use .svg or .png")
     path.parent.mkdir(parents=True, exist_ok=True)
+    from rashomon import timeline_chart
+
+    chart = chart_spec(events, a, b)
     if suffix == ".svg":
-        path.write_text(_svg(events, a, b, xml_prolog=True), "utf-8")
+        path.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + timeline_chart.to_svg(chart) + "\n", "utf-8")
     else:
-        _figure(events, a, b).savefig(path, format="png")
+        path.write_bytes(timeline_chart.to_png(chart))
     return path
 
 
 def svg(events: Sequence[Event], a: str, b: str) -> str:
     """The chart as inline SVG markup (no XML prolog, no script) for the web app and the HTML brief."""
-    return _svg(events, a, b)
+    from rashomon import timeline_chart
+
+    return timeline_chart.to_svg(chart_spec(events, a, b))
 
 
-def _svg(events: Sequence[Event], a: str, b: str, xml_prolog: bool = False) -> str:
-    from rashomon import timeline_svg
+def chart_spec(events: Sequence[Event], a: str, b: str) -> dict[str, Any]:
+    """The Vega-Lite specification of the dyad's chart (for clients that render it themselves)."""
+    from rashomon import timeline_chart
 
-    return timeline_svg.render(dyad(events, a, b), a, b, is_source_a=lambda e: _is(e.source_actor, a), as_date=_as_date,
-                               colours=TYPE_COLOURS, xml_prolog=xml_prolog)  # fmt: skip
+    return timeline_chart.spec(dyad(events, a, b), a, b, is_source_a=lambda e: _is(e.source_actor, a),
+                               as_date=_as_date, colours=TYPE_COLOURS)

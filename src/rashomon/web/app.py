@@ -82,11 +82,15 @@ def create_app(
 
 def _warm(stores: Stores, memo: Memo) -> None:
     """Right after start, off the request path: open the store and load the entity summary's
-    pages into SQLite's cache, so the first reader does not pay for a cold file."""
-    try:
-        cached.entity_listing(stores, memo, None, None)
-    except Exception:  # noqa: BLE001 - warming is an optimisation; the request path reports errors
-        pass
+    pages into SQLite's cache, and start the chart engine, so the first reader does not pay for a
+    cold file or the engine's start (about half a second)."""
+    from rashomon import timeline_chart
+
+    for warm in (lambda: cached.entity_listing(stores, memo, None, None), timeline_chart.warm_up):
+        try:
+            warm()
+        except Exception:  # noqa: BLE001 - warming is an optimisation; the request path reports errors
+            pass
 
 
 def _wants_json(request: Request) -> bool:

@@ -1,7 +1,8 @@
 """Answers kept in `Memo` until the store changes: the entity listing and dyad charts.
 
-Both are cheap now (the listing is an indexed read of the entity summary, the chart is SVG
-written directly from the events), so the memo only saves repeated work between ingests."""
+Both are cheap (the listing is an indexed read of the entity summary; a chart renders in tens of
+milliseconds once the engine has started, which the app does at start-up), so the memo only saves
+repeated work between ingests."""
 
 from __future__ import annotations
 
