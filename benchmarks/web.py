@@ -17,8 +17,8 @@ TestClient (routing, middleware, store queries, template rendering and the respo
 network). Each page is asked once cold (first request for that URL after start) and then
 --repeat times; p50, p95 and max of the warm requests are reported. Story and document pages are
 measured on a sample of stories (the largest ones and a seeded random set), each page type over
-all its URLs. The whole-store answers (the entity list, the dyad chart `/timeline.svg`, written as
-SVG directly from the events) are kept in a memo until the store changes: they are also measured
+all its URLs. The whole-store answers (the entity list, the dyad chart `/timeline.svg`, a Vega-Lite
+chart rendered to SVG by vl-convert) are kept in a memo until the store changes: they are also measured
 with the memo cleared before every request — the cost right after an ingest.
 
 Timings are noisy: the machine has 2 cores shared with other work. Writes
