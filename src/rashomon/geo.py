@@ -30,13 +30,15 @@ DEMONYM_ENDINGS = (("ese", ""), ("ian", "ia"), ("ian", "e"), ("ian", ""), ("ans"
 POSSESSIVE = re.compile(r"(['’]s|['’])$")
 
 
+def _alias_table(filename: str, column: str) -> dict[str, str]:
+    """lower-cased alias -> `column` of a packaged CSV with an `alias` column."""
+    with resources.files("rashomon.data").joinpath(filename).open(encoding="utf-8") as fh:
+        return {row["alias"].lower(): row[column] for row in csv.DictReader(fh)}
+
+
 @functools.lru_cache(maxsize=1)
 def _aliases() -> dict[str, str]:
-    table: dict[str, str] = {}
-    with resources.files("rashomon.data").joinpath("countries.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            table[row["alias"].lower()] = row["iso3"]
-    return table
+    return _alias_table("countries.csv", "iso3")
 
 
 @functools.lru_cache(maxsize=1)
@@ -120,11 +122,7 @@ def _demonym(key: str) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def _organisations() -> dict[str, str]:
-    table: dict[str, str] = {}
-    with resources.files("rashomon.data").joinpath("organisations.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            table[row["alias"].lower()] = row["name"]
-    return table
+    return _alias_table("organisations.csv", "name")
 
 
 @functools.lru_cache(maxsize=4096)
