@@ -198,6 +198,10 @@ def memoisable(nlp: Language) -> bool:
         return False
     tests = {k.upper() for spec in nlp.get_pipe(REPLACES[0]).patterns for p in spec["patterns"] for t in p
              for k in t}
+    try:
+        _dep_labels_named(nlp.get_pipe(REPLACES[0]).patterns)
+    except ValueError:
+        return False  # a parser-label test the memo cannot key on: keep the pipeline as it is
     return tests <= TOKEN_LOCAL
 
 
