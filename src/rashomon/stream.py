@@ -9,6 +9,13 @@ documents, entities resolved, claims compared, events merged — handed to the c
 dropped, with its centroid. Memory is bounded by the stories open inside one horizon, not by the
 length of the stream, and each article costs the same whatever came before it.
 
+"Quiet" is measured against the stream's clock, the median publish date of the latest dated
+arrivals (never moving back), not against the newest date seen: one article misdated into the
+future (a date read from its text, a wrong feed field) would otherwise move the clock years
+ahead, after which no later date advances it and no story is ever finished again. A story none
+of whose articles carries a date cannot age by the clock; it is finished once that many articles
+have arrived after its last one.
+
 Differences from the batch path, by construction: copy detection runs among the documents of
 one story (a copy that landed in another story is not linked), and stories past the horizon
 leave the clusterer's index instead of occupying candidate slots there.
@@ -17,6 +24,7 @@ leave the clusterer's index instead of occupying candidate slots there.
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +49,10 @@ class _RetiringClusterer(StoryClusterer):
     index entries, assignments) through the public API, so nothing here touches its internals."""
 
 
+CLOCK_WINDOW = 101  # dated arrivals whose median is the clock: 51 misdated ones to move it
+UNDATED_QUIET_ARRIVALS = 5000  # arrivals after which a story with no date at all is finished
+
+
 class StoryStream:
     """Feed `DocumentLayers` in publish-date order; get each story back once it is finished."""
 
@@ -49,37 +61,63 @@ class StoryStream:
         self.horizon = self.clusterer.params.horizon_days
         self.open: dict[str, list[DocumentLayers]] = {}
         self.last: dict[str, dt.date | None] = {}  # newest publish date of each open story
-        self.newest: dt.date | None = None
+        self.clock: dt.date | None = None
+        self._recent: deque[dt.date] = deque(maxlen=CLOCK_WINDOW)
+        self._arrivals = 0
+        self._undated: dict[str, int] = {}  # open stories without any date: arrival of their last article
 
     def add(self, layer: DocumentLayers) -> list[FinishedStory]:
-        """Cluster one article; returns the stories this article's date has finished."""
+        """Cluster one article; returns the stories this article has finished."""
         item = layer.cluster_item
         if item is None:
             return []
+        self._arrivals += 1
         story_id = self.clusterer.add(item)
         self.open.setdefault(story_id, []).append(layer)
         if item.published is not None:
             last = self.last.get(story_id)
             self.last[story_id] = item.published if last is None else max(last, item.published)
+            self._undated.pop(story_id, None)
         else:
             self.last.setdefault(story_id, None)
-        if item.published is not None and (self.newest is None or item.published > self.newest):
-            self.newest = item.published
-            return self._finish(self._quiet(self.newest))
-        return []
+            if self.last[story_id] is None:  # re-inserted: the dict stays in order of last arrival
+                self._undated.pop(story_id, None)
+                self._undated[story_id] = self._arrivals
+        quiet = self._forgotten_undated()
+        if item.published is not None and self._advance_clock(item.published):
+            quiet += self._quiet(self.clock)
+        return self._finish(quiet)
 
     def close(self) -> list[FinishedStory]:
         """The end of the stream: every open story is finished."""
         return self._finish(list(self.open))
 
+    def _advance_clock(self, published: dt.date) -> bool:
+        self._recent.append(published)
+        median = sorted(self._recent)[(len(self._recent) - 1) // 2]  # the lower one: a lone jump is not enough
+        if self.clock is None or median > self.clock:
+            self.clock = median
+            return True
+        return False
+
     def _quiet(self, today: dt.date) -> list[str]:
         return [sid for sid, last in self.last.items() if last is not None and (today - last).days > self.horizon]
+
+    def _forgotten_undated(self) -> list[str]:
+        oldest = self._arrivals - UNDATED_QUIET_ARRIVALS
+        out = []
+        for sid, arrival in self._undated.items():  # in order of last arrival: stop at the first recent one
+            if arrival > oldest:
+                break
+            out.append(sid)
+        return out
 
     def _finish(self, story_ids: list[str]) -> list[FinishedStory]:
         out = []
         for sid in story_ids:
             layers = self.open.pop(sid)
             self.last.pop(sid, None)
+            self._undated.pop(sid, None)
             self.clusterer.retire(sid)
             out.append(finish(layers))
         return out
