@@ -72,3 +72,30 @@ def test_a_truncated_teaser_of_the_headline_is_metadata_not_body():
 def test_text_without_any_article_keeps_everything_rather_than_nothing():
     doc = _clean("Home\nWorld\nSport\n")
     assert doc.text  # nothing reads as article: the text is kept, not lost
+
+
+def test_a_labelled_publish_line_below_a_headline_kept_as_body_is_still_the_date():
+    """When the first line is kept as body (here a link pasted as the headline, ECB+ text), the
+    "Published ..." line under it is dropped as furniture; it is still the article's publish date,
+    not the date of the game read from the text ("Sunday 23 Dec 2012")."""
+    lines = [
+        'http : / / hillnholler . net / 2012 / 12 / 23 / chiefs - lose - 20 - 13 - to - a - fourth - quarter ',
+        '',
+        'Published December 24, 2012',
+        '',
+        'http : / / hillnholler . net / 2012 / 12 / 23 / chiefs - lose - 20 - 13 - to - a - fourth - quarter - indianapolis - colt - stampede /',
+        'Chiefs lose 20 - 13 to a fourth quarter Indianapolis Colt stampede',
+        'Sunday 23 Dec 2012',
+        'The Kansas City Chiefs lost possibly the best game they ’ ve played this season .',
+        'They lost to a fourth quarter Colt stampede 20 - 13 .',
+        'This time it was coach Romeo Crennel ’ s fault .',
+        'There they were on the Colts 27 - yard line with inches to go for a first down and Crennel decides to go for it .',
+        'He should have played it safe with a field goal .',
+        'They blew it on a quarterback sneak .',
+        'The score was tied 13 - 13 .',
+        'They handed the ball over to the Colts at the 27 - yard line and the Colts took it back down the field for a fourth quarter touchdown and won the game .',
+        'This was a game that saw a great performance by their running backs Jamaal Charles and former Razorback Peyton Hillis .',
+    ]
+    document = _clean("\n".join(lines))
+    assert document.published == "2012-12-24"
+    assert "Published" not in document.text

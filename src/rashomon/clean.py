@@ -85,7 +85,10 @@ def clean_text(source: Source, model: LineClassifier | None = None) -> Document:
     repeated = {text for text, n in counts.items() if n > 1 and text}
 
     title = _title(lines[:first], [line for line, k in zip(lines, keep) if k], repeated)
-    published = _published(lines[:first])
+    # a labelled date line dropped as furniture just below a first kept line (a headline the
+    # classifier kept as body) is still the publish date
+    published = _published(lines[:first]) or _published(
+        [line for i, line in enumerate(lines[first:first + 10], first) if not keep[i]], labelled_only=True)
     author, author_lines = _author(lines, first, last)
     body: list[Line] = []
     removed: list[str] = []
@@ -100,7 +103,7 @@ def clean_text(source: Source, model: LineClassifier | None = None) -> Document:
             continue
         if title and line.text == title and i < first and i == _first_index(lines, title):
             continue
-        if published and i < first and _published([line]) == published:
+        if published and i < first + 10 and not keep[i] and _published([line]) == published:
             continue
         removed.append(line.text)
 
@@ -168,10 +171,10 @@ def _title(head: list[Line], body: list[Line], repeated: set[str]) -> str | None
     return head[0].text if head else None
 
 
-def _published(head: list[Line]) -> str | None:
+def _published(head: list[Line], labelled_only: bool = False) -> str | None:
     for line in head:
         m = DATE_LINE.match(line.text)
-        if not m or len(line.words) > 8:
+        if not m or len(line.words) > 8 or (labelled_only and not m.group("label")):
             continue
         parsed = timex.parse_absolute(m.group("rest"))
         if parsed and (m.group("label") or len(line.words) <= 5):
