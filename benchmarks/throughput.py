@@ -24,11 +24,15 @@ Modes, each in a fresh process (so peak RSS is that mode's own), side by side:
 * `trafilatura-only`: trafilatura's extraction alone over the corpus's HTML pages, one process.
 articles/s and MB/s count all articles of the corpus (input bytes) over wall time. stage_seconds
 sum each stage's wall time over all workers (so they can exceed the total on several workers).
-peak_rss_mb is the main process plus every worker's peak.
+peak_rss_mb is the main process plus every worker's peak. The pipeline modes also note, every
+1,000 articles, the elapsed time and the main process's memory *now* (`per_1k`): the marginal
+cost of an article and whether memory follows the open stories or the length of the stream.
 
 The machine is shared (2 cores, other engineers running tests): wall times are noisy.
 Run: .venv/bin/python benchmarks/throughput.py [--sizes 1000,10000] [--modes ...]
 Quick: .venv/bin/python benchmarks/throughput.py --sizes 200
+100k (hours; the other sizes already in the results file are kept):
+    .venv/bin/python benchmarks/throughput.py --sizes 100000 --modes all-cores
 Writes benchmarks/results/throughput.json.
 """
 
@@ -118,7 +122,25 @@ def build_corpus(size: int) -> Path:
 # one mode, in its own process
 
 
+CHECKPOINT_ARTICLES = 1000  # a checkpoint per this many articles: is the marginal cost flat?
+
+
+def current_rss_mb() -> float:
+    """This process's resident memory now (Linux), not its peak: a leak shows as a rising line."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def run_pipeline(corpus: Path, workers: int, dask_local: bool) -> dict:
+    """The full pipeline over `corpus`; every CHECKPOINT_ARTICLES articles, the elapsed time, the
+    main process's memory now and the open stories are noted (and appended to a progress file
+    beside the corpus, so a run of hours can be watched and a cut-short run still says something)."""
     from rashomon.parallel import peak_rss_mb
     from rashomon.pipeline import iter_layers
     from rashomon.stream import StoryStream
@@ -135,11 +157,22 @@ def run_pipeline(corpus: Path, workers: int, dask_local: bool) -> dict:
     stream = StoryStream()
     documents = stories = 0
     start, start_cpu = time.perf_counter(), time.process_time()
+    checkpoints: list[dict] = []
+    progress_file = corpus.parent / f"progress-{corpus.name}-{'dask' if dask_local else workers}.jsonl"
+    progress_file.write_text("")
     for layer in iter_layers([corpus], errors, None, workers, None, dask_local, on_batch):
         documents += 1
         t = time.perf_counter()
         stories += len(stream.add(layer))
         stages["story_layers"] += time.perf_counter() - t
+        if documents % CHECKPOINT_ARTICLES == 0:
+            point = {"articles": documents, "seconds": round(time.perf_counter() - start, 2),
+                     "main_rss_mb": round(current_rss_mb(), 1), "open_stories": len(stream.open),
+                     "open_articles": sum(len(v) for v in stream.open.values()),
+                     "workers_peak_mb": round(max(worker_peak.values(), default=0.0), 1)}
+            checkpoints.append(point)
+            with progress_file.open("a") as out:
+                out.write(json.dumps(point) + "\n")
     t = time.perf_counter()
     stories += len(stream.close())
     stages["story_layers"] += time.perf_counter() - t
@@ -150,7 +183,8 @@ def run_pipeline(corpus: Path, workers: int, dask_local: bool) -> dict:
     peaks = {"main": main, "workers_max": max(worker_peak.values(), default=0.0)}
     peak = main if in_process else main + sum(worker_peak.values())
     return {"seconds": total, "cpu_seconds": cpu, "documents": documents, "stories": stories, "errors": len(errors),
-            "stage_seconds": dict(stages), "peak_rss_mb": peak, "peak_rss_mb_by_process": peaks}
+            "stage_seconds": dict(stages), "peak_rss_mb": peak, "peak_rss_mb_by_process": peaks,
+            "checkpoints": checkpoints}
 
 
 def clean_texts(corpus: Path) -> list[str]:
@@ -229,7 +263,23 @@ def summarise(raw: dict, articles: int, megabytes: float) -> dict:
         # CPU time of the main process: the whole work for 1-worker and spacy-only, less noisy than wall time
         **({"articles_per_cpu_s": articles / raw["cpu_seconds"]} if raw.get("cpu_seconds") else {}),
         **{k: raw[k] for k in ("documents", "stories", "errors", "peak_rss_mb_by_process", "tokens") if k in raw},
+        **({"per_1k": per_thousand(raw["checkpoints"])} if raw.get("checkpoints") else {}),
     }
+
+
+def per_thousand(checkpoints: list[dict]) -> dict:
+    """The marginal cost of each window of articles (ms per article) and the main process's memory
+    at its end: flat lines mean the cost of an article does not depend on how many came before."""
+    out, previous = [], {"articles": 0, "seconds": 0.0}
+    for point in checkpoints:
+        n = point["articles"] - previous["articles"]
+        out.append({"upto": point["articles"], "ms_per_article": round(1000 * (point["seconds"] - previous["seconds"]) / n, 1),
+                    "main_rss_mb": point["main_rss_mb"], "open_stories": point["open_stories"]})
+        previous = point
+    costs = sorted(w["ms_per_article"] for w in out[1:]) or [w["ms_per_article"] for w in out]
+    return {"windows": out, "median_ms_per_article": costs[len(costs) // 2],
+            "main_rss_mb_first": out[0]["main_rss_mb"], "main_rss_mb_last": out[-1]["main_rss_mb"],
+            "main_rss_mb_max": max(w["main_rss_mb"] for w in out)}
 
 
 def main() -> None:
@@ -246,7 +296,9 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_mode(args.one, Path(args.corpus), cores)))
         return
-    results: dict = {"cores": cores, "load_average_at_start": os.getloadavg(), "sizes": {}}
+    # sizes measured in earlier runs stay in the file (a 100k run takes hours; it is run alone)
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results: dict = {"cores": cores, "load_average_at_start": os.getloadavg(), "sizes": previous.get("sizes", {})}
     for size in [int(s) for s in args.sizes.split(",")]:
         corpus = build_corpus(size)
         files = [f for f in corpus.iterdir() if f.name != "DONE"]
@@ -303,6 +355,12 @@ def show(results: dict) -> None:
                           f"{r['peak_rss_mb']:.0f}", stages)
         console.print(table)
         console.print({k: (round(v, 3) if isinstance(v, float) else v) for k, v in entry["derived"].items()})
+        for mode, r in entry["modes"].items():
+            if "per_1k" in r:
+                f = r["per_1k"]
+                console.print(f"{mode}: per {CHECKPOINT_ARTICLES} articles, median {f['median_ms_per_article']} ms/article; "
+                              f"main process {f['main_rss_mb_first']:.0f} MB after the first window, "
+                              f"{f['main_rss_mb_last']:.0f} MB at the end, {f['main_rss_mb_max']:.0f} MB at most")
 
 
 if __name__ == "__main__":
