@@ -56,6 +56,7 @@ PLACE = {"place_target": True}
 CLASSES: dict[str, ClassSeed] = {
     "CONSULT": ClassSeed("talks, visits, meetings, calls between actors (CAMEO 04 consult)",
                          {"visit.v.04": {"mode": "visit", "preps": []}, "confer.v.01": {"mode": "talks", "preps": ["with"]},
+                          "telephone.v.01": {"mode": "phone", "preps": []},
                           "negotiate.v.01": {"mode": "talks", "preps": ["with"], "symmetric": True}},
                          {"negotiation.n.01": {"mode": "talks"}, "conference.n.01": {"mode": "meet"},
                           "visit.n.01": {"mode": "visit"}}),
@@ -66,7 +67,7 @@ CLASSES: dict[str, ClassSeed] = {
     "SUPPORT": ClassSeed("political support, endorsement, praise, apology (CAMEO 05 diplomatic cooperation)",
                          {"support.v.01": {"hyponyms": False}, "endorse.v.01": {}, "praise.v.01": {"mode": "praise"},
                           "apologize.v.01": {"preps": ["to"]}},
-                         {"praise.n.01": {"mode": "praise"}, "endorsement.n.01": {}}),
+                         {"praise.n.01": {"mode": "praise"}, "endorsement.n.01": {}, "backing.n.01": {"preps": ["for", "of"]}}),
     "COOPERATE": ClassSeed("cooperation, collaboration, joint work (CAMEO 06 material cooperation)",
                            {"cooperate.v.01": {"preps": ["with"], "symmetric": True}},
                            {"cooperation.n.01": {}}),
@@ -107,10 +108,14 @@ CLASSES: dict[str, ClassSeed] = {
                        {"arrest.n.01": {"preps": ["of"]}, "detention.n.01": {"preps": ["of"]}}),
     "ASSAULT": ClassSeed("attacks, killings, bombings, shootings, invasions (CAMEO 18 assault, 19 fight)",
                          {"attack.v.01": PLACE, "kill.v.01": {}, "murder.v.01": {}, "bomb.v.01": PLACE, "shell.v.01": PLACE,
-                          "shoot.v.01": {}, "shoot.v.02": {}, "invade.v.01": PLACE, "strike.v.04": PLACE},
+                          "shoot.v.01": {}, "shoot.v.02": {}, "invade.v.01": PLACE, "strike.v.04": PLACE,
+                          # CAMEO 182 physically assault, 190 fight with conventional force
+                          "assail.v.01": {**PLACE, "hyponyms": False},
+                          "battle.v.01": {"preps": ["with", "against"], "symmetric": True}},
                          {"attack.n.01": {**PLACE, "preps": ["on", "against", "upon"]},
                           "bombing.n.01": {**PLACE, "preps": ["on", "of"]}, "killing.n.01": {"preps": ["of"]}, "killing.n.02": {"preps": ["of"]},
-                          "invasion.n.01": {**PLACE, "preps": ["of", "into"]}}),
+                          "invasion.n.01": {**PLACE, "preps": ["of", "into"]},
+                          "fight.n.02": {"preps": ["with", "against"], "hyponyms": False}}),
     "RETREAT": ClassSeed("withdrawals, releases (CAMEO 08 yield: retreat, release)",
                          {"withdraw.v.01": {"preps": ["from"]}, "release.v.02": {}},
                          {"withdrawal.n.01": {"preps": ["from"]}}),
@@ -227,8 +232,9 @@ CURATED_NOUNS: dict[str, dict] = {
     "negotiation": {"type": "CONSULT", "mode": "talks"},
     "summit": {"type": "CONSULT", "mode": "meet"},
     "meeting": {"type": "CONSULT", "mode": "meet"},
-    "visit": {"type": "CONSULT", "mode": "visit"},
-    "trip": {"type": "CONSULT", "mode": "visit"},
+    # "the visit of an EU delegation": "of" names the visitor, not the host
+    "visit": {"type": "CONSULT", "mode": "visit", "preps": ["to", "with"]},
+    "trip": {"type": "CONSULT", "mode": "visit", "preps": ["to", "with"]},
     "agreement": {"type": "AGREE"},
     "deal": {"type": "AGREE"},
     "treaty": {"type": "AGREE"},
@@ -369,7 +375,7 @@ def generate(depth: int = DEFAULT_DEPTH, rank: int = DEFAULT_RANK, derive: bool 
                         offer("n", word, syn, cls, options, name.rsplit(".", 1)[0] if level == 0 else "")
                     nxt.extend(wn.hyponyms(syn))
                 level += 1
-                frontier = nxt if level <= noun_depth else []
+                frontier = nxt if level <= noun_depth and options.get("hyponyms", True) else []
     verbs = {lemma: entry for lemma, (_, _, entry) in sorted(candidates["v"].items())}
     nouns = {lemma: entry for lemma, (_, _, entry) in sorted(candidates["n"].items())}
     return verbs, nouns

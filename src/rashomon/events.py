@@ -24,7 +24,21 @@ from rashomon.model import Event, Mention, TimeRef
 SYMMETRIC_MODES = {"talks", "meet"}
 JOINT_TYPES = {"CONSULT", "COOPERATE", "AGREE"}  # nouns whose partners can be the governing verb's subjects
 DEFAULT_PREPS = ("to", "with", "against", "in", "on")
-NOUN_TARGET_PREPS = ("on", "against", "upon", "with", "to", "of")
+NOUN_TARGET_PREPS = ("on", "against", "upon", "with", "to", "of", "into")
+# "will visit", "would attack": what is announced or foreseen has not happened (labelling rule:
+# intended events are not events); kept, marked negated, like a cancelled one
+INTENT_AUX = {"will", "would", "shall", "'ll", "wo"}
+# words that may stand between a country's name and its organ ("Israel Defense Forces", "Sudan
+# Armed Forces"); any other ("Sudan People's Liberation Army", "Irish Republican Army") makes a
+# movement named after a people, not the state's organ
+ORGAN_QUALIFIERS = {"armed", "defense", "defence", "air", "ground", "land", "naval", "national", "royal", "border",
+                    "security", "special", "self-defense", "self-defence"}
+# verbs that ask for what their "for" phrase names ("called for a ceasefire", "pressed for talks")
+REQUEST_FOR = {"call", "press", "push", "appeal", "ask", "plead", "lobby", "campaign", "clamour", "clamor"}
+CLAUSE_BOUNDARY = {"relcl", "conj", "advcl", "parataxis", "appos"}
+# an evaluation presupposes the event it evaluates: "condemned Israel's attack on the school" says
+# the attack happened (a denial does not: "deny" is a negator)
+FACTIVE_TYPES = {"ACCUSE"}
 HERE = {"here"}
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "prof", "prof."}
@@ -132,7 +146,7 @@ class EventReader:
         for n in (2, 1):
             if len(words) > n:
                 code = geo.country_code(" ".join(words[:n]))
-                if code:
+                if code and all(w.lower() in ORGAN_QUALIFIERS for w in words[n:-1]):
                     return Actor(f"{code} {self.lex.collective[last]}", code, kind="country", name=name)
         return None
 
@@ -167,6 +181,12 @@ class EventReader:
         # "Israeli forces", "the Sudanese government", "the Obama administration": a group that
         # stands for a state organ
         group = self.lex.collective.get(head.lower_) or self.lex.collective.get(head.lemma_.lower())
+        if group and not countries:
+            # "the government of South Sudan", "the army of Sudan": the group's country in an "of" phrase
+            # ("warplanes from Sudan", "troops from South Sudan": or a "from" phrase)
+            countries = [m for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "from")
+                         for p in c.children if p.dep_ == "pobj" for m in self.mention_at(*_np_range(p))
+                         if m.country and m.type != "PERSON"]
         if group and countries:
             code = countries[0].country
             return Actor(f"{code} {group}", code, kind="country", name=countries[0].name)
@@ -197,6 +217,9 @@ class EventReader:
                 appos = self._actor(child)
                 if appos:
                     return appos
+        if head.text.isupper() and head.text.isalpha() and len(head.text) >= 3 and head.pos_ in ("NOUN", "PROPN"):
+            # an acronym the tagger took for a common noun ("accused the SPLA of ...") is a name
+            return Actor(head.text, None, kind="name", name=head.text)
         if head.pos_ == "PROPN" and head.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"):
             words = [t.text for t in conj_free if t.i <= head.i and t.pos_ == "PROPN" and t.lower_ not in HONORIFICS]
             if words:
@@ -321,20 +344,34 @@ class EventReader:
                 # an event of its own type aimed at its object; an object other than a noun of that
                 # type ("fired coach Cheeks on Saturday") means another sense
                 action = entry["prep_types"][child.lower_]
+                # another sense shows in an object that is an actor ("fired coach Cheeks on
+                # Saturday") or an event of another type; a weapon or a number ("fired hundreds of
+                # rockets into Israel", "fired more than 30") is what is fired
                 objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
-                if any(self.lex.nouns.get(o.lemma_.lower(), {}).get("type") != action for o in objects):
+                if any(self.actors(o) or self.lex.nouns.get(o.lemma_.lower(), {}).get("type", action) != action
+                       for o in objects):
                     return None
                 entry = {"type": action, "preps": [child.lower_]}
                 break
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or verb.dep_ == "acl" and verb.tag_ == "VBN"
         if passive:
             sources, targets = self._passive_actors(verb)
+            if not sources and action == "MOBILIZE":
+                # "Israeli troops are deployed in Gaza": what is deployed is the actor, the place
+                # it is deployed to or in the target
+                sources = [a for c in verb.children if c.dep_ == "nsubjpass" for a in self.actors(c)]
+                targets = [a for c in verb.children if c.dep_ == "prep" and c.lower_ in (*entry.get("preps", ()), "in")
+                           for a in [self._place_in(c, sources[0] if sources else None)] if a][:1]
         else:
             subjects = _subjects(verb)
             sources = [a for s in subjects for a in self.actors(s)]
             if not sources:
                 # "the attack by Sudan hit Yida": an event noun as subject stands for whoever did it
                 sources = [a for s in subjects for a in (self._event_doer(s) or [])]
+            if not sources and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ in ("dobj", "obj"):
+                # "X fired rockets targeting Y": a weapon does what its user aims it at; the user is
+                # the subject of the verb the weapon is the object of
+                sources = [a for s in _subjects(verb.head.head) for a in self.actors(s)]
             targets = self._verb_targets(verb, entry)
         if not sources:
             # "Fighting between Sudan and South Sudan has escalated": the two sides of a gerund
@@ -347,6 +384,9 @@ class EventReader:
         elif entry.get("only_symmetric"):
             return None
         if not targets and entry.get("place_target"):
+            place = self._where_place(verb, sources[0] if sources else None)
+            targets = [place] if place else []
+        if not targets and entry.get("place_target"):
             for child in verb.children:
                 if child.dep_ in ("dobj", "obj") or child.dep_ == "prep" and child.lower_ in ("in", "on", "at"):
                     place = self._place_in(child, sources[0] if sources else None)
@@ -355,6 +395,8 @@ class EventReader:
                         break
         if not sources or not targets:
             return None
+        if action == "REQUEST" and _reports_fact(verb):
+            return None  # "Israel claimed Hamas was planning ...": an assertion, not a demand
         location = None
         if entry.get("mode") == "visit" and targets[0].place:
             location = targets[0].name or targets[0].country
@@ -386,7 +428,10 @@ class EventReader:
                 targets = [a for p in child.children if p.dep_ == "pobj" for a in self.actors(p)]
             elif child.dep_ == "advmod" and child.lower_ in HERE:
                 targets = self.actors(child)
-            elif child.dep_ in ("ccomp", "xcomp") and not targets:
+            elif child.dep_ in ("ccomp", "xcomp") and not targets and (
+                    entry.get("type") != "REJECT" or any(c.dep_ == "ccomp" for c in child.children)):
+                # a denial rejects the one whose claim it denies ("denied Israel Defense Forces claims
+                # that ..."); "denied that the SAF had attacked" denies a fact and rejects no one
                 targets = [a for s in _subjects(child) for a in self.actors(s)]
             if targets:
                 break
@@ -411,7 +456,9 @@ class EventReader:
             doer = self._event_doer(p)
             targets.extend(self.actors(p) if doer is None else doer)
         if not targets:
-            for p in patients:
+            # "the camp in Yida was struck": a place stands for the target; not when the subject is an
+            # event ("the attack on Yida was condemned": whoever attacked is condemned, not Yida)
+            for p in (p for p in patients if self._event_doer(p) is None):
                 place = self._place_in(p, sources[0] if sources else None)
                 if place:
                     targets = [place]
@@ -419,14 +466,20 @@ class EventReader:
 
     def noun_event(self, noun: Token, sent: Span, entry: dict) -> Event | None:
         between = any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children)
+        head_entry = self.lex.verbs.get(noun.head.lemma_.lower()) or {}
         if noun.dep_ in ("dobj", "obj", "attr", "oprd", "pobj", "appos") and noun.head.pos_ in ("VERB", "AUX") and (
                 noun.head.lemma_.lower() in self.lex.cancel or noun.head.lemma_.lower() in self.lex.verbs) \
-                and not (between and noun.head.lemma_.lower() not in self.lex.cancel):
+                and not (between and noun.head.lemma_.lower() not in self.lex.cancel) \
+                and not (noun.dep_ in ("dobj", "obj") and head_entry.get("type") in FACTIVE_TYPES
+                         and head_entry.get("type") != entry.get("type")):
             # "cancelled the trip", "paid a visit": the verb carries the event (unless the noun names
             # its own two sides: "brokered a ceasefire between Israel and Hamas")
             return None
         actors: list[Actor] = []
-        for child in noun.children:
+        holders = [noun]
+        if noun.dep_ in ("nsubj", "nsubjpass", "dobj", "obj") and noun.head.pos_ == "VERB":
+            holders.append(noun.head)  # "an agreement was reached between Hamas and Israel"
+        for child in (c for h in holders for c in h.children):
             if child.dep_ == "prep" and child.lower_ == "between":
                 actors = [a for p in child.children if p.dep_ == "pobj" for a in self.actors(p)]
         if len(actors) < 2:
@@ -466,6 +519,15 @@ class EventReader:
             for m in self.mention_at(tok.idx, tok.idx + len(tok.text)):
                 if geo.organisation(m.name):
                     return self.actor_of_mention(m)
+        for tok in (t for t in left if t.dep_ == "compound"):
+            # "an SPLA attack", "the Hamas rocket fire": an organisation (or an acronym) qualifying
+            # the event noun names its doer; a place ("the Yida bombing") does not
+            found = [m for m in self.mentions if m.start <= tok.idx < m.end]
+            if any(m.type == "ORG" for m in found) or (
+                    not found and tok.text.isupper() and tok.text.isalpha() and len(tok.text) >= 3):
+                actor = self._actor(tok)
+                if actor and not actor.place:
+                    return actor
         return None
 
     def _support_verb_subject(self, noun: Token) -> Actor | None:
@@ -490,6 +552,13 @@ class EventReader:
         if noun.dep_ != "pobj" or noun.head.dep_ != "prep":
             return None
         verb = noun.head.head
+        if (noun.head.lower_ == "for" and verb.lemma_.lower() == "responsible" and verb.dep_ in ("acomp", "amod")) \
+                or (noun.head.lower_ == "behind" and verb.lemma_ == "be"):
+            # "the SAF is responsible for the bombing", "Sudan was behind the attack": who is
+            # responsible for an event did it
+            holder = verb.head if verb.dep_ == "acomp" else verb
+            found = [a for s in _subjects(holder) for a in self.actors(s)]
+            return found[0] if found else None
         if verb.pos_ != "VERB":
             return None
         if noun.head.lower_ in ("for", "of", "over"):
@@ -499,8 +568,14 @@ class EventReader:
             if not found and any(c.dep_ == "auxpass" for c in verb.children):
                 found = [a for o in verb.children if o.dep_ == "nsubjpass" for a in self.actors(o)]
             return found[0] if found else None
-        if noun.head.lower_ not in ("during", "in", "with", "by"):
+        if noun.head.lower_ not in ("during", "in", "with", "by", "into"):
             return None
+        if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+            # "three Palestinians were killed in an air strike": a passive verb's subject is who
+            # suffered the event, not who did it; only its agent ("by ...") did
+            found = [a for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"
+                     for a in self.actors(p)]
+            return found[0] if found else None
         found = [a for s in _subjects(verb) for a in self.actors(s)]
         return found[0] if found else None
 
@@ -511,7 +586,18 @@ class EventReader:
             holders.append(noun.head)  # "the attack came on the school"
         elif noun.dep_ in ("dobj", "obj") and noun.head.lemma_.lower() in self.lex.support:
             holders.append(noun.head)  # "launched air strikes on South Sudan": the preposition hangs on the verb
-        for child in (c for h in holders for c in h.children):
+        after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+        adjacent = []
+        if after is not None and after.dep_ == "prep" and after.head.i != noun.i and after.head in noun.ancestors:
+            # "the Israeli offensive into Gaza" with "into Gaza" hung on a word above: a target
+            # preposition right after the event noun is read as the noun's (PP attachment is the
+            # parser's commonest error, and the adjacent reading is the usual one)
+            adjacent = [after]
+        # "a complaint with the Security Council against Sudan" with "against Sudan" hung on
+        # "Council": a target preposition on the object of the noun's other preposition
+        nested = [g for c in noun.children if c.dep_ == "prep" and c.lower_ not in preps
+                  for p in c.children if p.dep_ == "pobj" for g in p.children if g.dep_ == "prep"]
+        for child in [*(c for h in holders for c in h.children), *adjacent, *nested]:
             if child.dep_ == "prep" and child.lower_ in preps:
                 for pobj in (p for p in child.children if p.dep_ == "pobj"):
                     found = [a for a in self.actors(pobj) if a.code != source.code]
@@ -521,14 +607,25 @@ class EventReader:
                     if found:
                         return found
         if entry.get("place_target"):
+            for holder in holders[1:]:
+                place = self._where_place(holder, source)
+                if place:
+                    return [place]
             # "an Israeli bombing in the village of Qana": an attack's place stands for its target
             for child in noun.children:
-                if child.dep_ == "prep" and child.lower_ in ("in", "at"):
+                if child.dep_ == "prep" and child.lower_ in ("in", "at", "into"):
                     for pobj in (p for p in child.children if p.dep_ == "pobj"):
                         place = self._place_in(pobj, source)
                         if place:
                             return [place]
         return []
+
+    def _where_place(self, verb: Token, exclude: Actor | None) -> Actor | None:
+        """"Yida, where Sudanese planes dropped bombs": the named place a "where" clause is about."""
+        if verb.dep_ != "relcl" or verb.head.pos_ != "PROPN" \
+                or not any(c.dep_ == "advmod" and c.lower_ == "where" for c in verb.children):
+            return None
+        return self._place_in(verb.head, exclude)
 
     def adjective_event(self, adj: Token, sent: Span, entry: dict) -> Event | None:
         head = adj.head if adj.dep_ in ("acomp", "amod") else adj
@@ -580,8 +677,12 @@ class EventReader:
         what the object noun names is the one criticised or rejected."""
         if noun.pos_ != "NOUN":
             return []
-        found = [a for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
-                 for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
+        by = [c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")]
+        if not by and noun.dep_ in ("dobj", "obj") and not any(c.dep_ in ("auxpass", "nsubjpass") for c in noun.head.children):
+            # "condemned the bombardment of Yida by the Sudanese Armed Forces" with "by" hung on the
+            # active verb: an active verb has no agent, so the agent is its object noun's
+            by = [c for c in noun.head.children if c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ == "by"]
+        found = [a for c in by for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
         if not found:
             # "an air raid carried out by Sudanese jets": the agent of a support verb's participle
             found = [a for v in noun.children if v.dep_ == "acl" and v.lemma_.lower() in self.lex.support
@@ -595,11 +696,30 @@ class EventReader:
     def _subject_actors(self, token: Token) -> list[Actor]:
         return [a for s in _subjects(token) for a in self.actors(s)]
 
+    @staticmethod
+    def _intended(trigger: Token) -> bool:
+        """"will visit", "would defeat Israel", "will speak ... during a meeting": the clause of the
+        trigger (for a noun, the verb it hangs from) is in the future or a conditional."""
+        node, steps = trigger, 0
+        while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i and steps < 3:
+            node, steps = node.head, steps + 1
+        if node.pos_ not in ("VERB", "AUX"):
+            return False
+        return any(c.dep_ == "aux" and c.lower_ in INTENT_AUX for c in node.children)
+
     def negated(self, trigger: Token) -> bool:
         """Negation ("did not visit"), a cancellation of the planned event ("but cancelled the
         trip"), or a word above the trigger that denies it ("remained averse to developing ...")."""
         if any(c.dep_ == "neg" for c in trigger.children):
             return True
+        if any(c.dep_ in ("amod", "acl", "compound") and c.lemma_.lower() in self.lex.negators for c in trigger.children):
+            return True  # "threatening attacks", "a planned visit": the event is only intended
+        if self._intended(trigger):
+            return True
+        if trigger.dep_ == "pobj" and trigger.head.lower_ == "for" and (
+                trigger.head.head.lemma_.lower() in REQUEST_FOR
+                or (self.lex.verbs.get(trigger.head.head.lemma_.lower()) or {}).get("type") == "REQUEST"):
+            return True  # "called for a ceasefire between Israel and Hamas": asked for, not agreed
         heads = {trigger, trigger.head}
         for tok in trigger.sent:
             if tok.lemma_.lower() in self.lex.cancel and tok.pos_ == "VERB":
@@ -607,6 +727,10 @@ class EventReader:
                     continue
                 if tok.head in heads or any(c in heads for c in tok.children) or tok in {c for h in heads for c in h.conjuncts}:
                     return True
+        if trigger.dep_ in CLAUSE_BOUNDARY:
+            # "the army, which bombed Yida, denied the report": a relative or coordinated clause is
+            # asserted on its own; the verb above it does not deny it
+            return False
         ancestor, steps = trigger.head, 0
         while ancestor.i != ancestor.head.i and steps < 4:
             if ancestor.lemma_.lower() in self.lex.negators:
@@ -627,10 +751,13 @@ def _capitals() -> dict[str, str]:
 
 
 def metonym_country(m: Mention) -> str | None:
-    """The country a one-word name without a title stands for when it is a capital or a country
-    ("Khartoum", "Juba", "Israel" tagged as a person or an organisation); None otherwise."""
-    if m.role or " " in m.name.strip():
+    """The country a name without a title stands for when it is a capital (one word) or a country
+    ("Khartoum", "Juba", "Israel", "South Sudan" tagged as a person or an organisation); None otherwise."""
+    if m.role:
         return None
+    if " " in m.name.strip():
+        # a person's two names are never a country's; "South Sudan" is
+        return geo.country_code(m.name) if geo.is_country(m.name) else None
     key = m.name.strip().lower()
     if key in _capitals():
         return _capitals()[key]
@@ -673,6 +800,19 @@ def _subjects(verb: Token) -> list[Token]:
         else:
             out.append(s)
     return out
+
+
+def _reports_fact(verb: Token) -> bool:
+    """A verb of asking whose complement is an indicative clause ("claimed Hamas was planning",
+    "asked whether ...") reports or questions a fact; a demand takes an object, an infinitive or a
+    subjunctive ("demanded that Hamas be prevented", "insisted any truce must ...")."""
+    if any(c.dep_ in ("dobj", "obj", "dative", "xcomp") for c in verb.children):
+        return False
+    for comp in (c for c in verb.children if c.dep_ == "ccomp"):
+        finite = [comp, *(a for a in comp.children if a.dep_ in ("aux", "auxpass"))]
+        if any(t.tag_ in ("VBD", "VBZ", "VBP") for t in finite) and not any(t.tag_ == "MD" for t in finite):
+            return True
+    return False
 
 
 def _controller(verb: Token, depth: int = 3) -> list[Token]:
