@@ -66,6 +66,7 @@ from coref_metrics import Scores, score_groups  # noqa: E402
 from ecbplus import load_items, parsed_docs  # noqa: E402
 
 from rashomon import cluster, entities, nlp, timex  # noqa: E402
+from rashomon.entities.keys import _group, _kind  # noqa: E402
 from rashomon.model import Mention  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,7 +166,7 @@ def breakdown(items_by_topic: dict[str, list], topics: list[str]) -> dict[str, d
             main = Counter(m.entity for m in members).most_common(1)[0][0]
             docs = {m.document for m in members if m.entity == main}
             for m in members:
-                row = out[f"{entities._group(m.type)}/{entities._kind(m)}"]
+                row = out[f"{_group(m.type)}/{_kind(m)}"]
                 row["mentions"] += 1
                 if m.entity != main:
                     row["within" if m.document in docs else "cross"] += 1

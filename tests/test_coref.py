@@ -104,7 +104,7 @@ def test_an_acronym_that_is_also_a_pronoun_is_a_name():
 
 
 def test_a_place_owned_by_its_country_and_a_body_named_with_of_keep_their_own_names():
-    from rashomon.entities import _org_key
+    from rashomon.entities.keys import _org_key
 
     assert _org_key("Indonesia's Aceh province") == _org_key("northwestern Indonesian province of Aceh") == "aceh"
     assert _org_key("McDonald's Corp") == "mcdonald"  # a possessor that is no place stays in the name

@@ -91,7 +91,7 @@ def test_pronouns_and_repeated_descriptions_join_their_antecedent():
 
 
 def test_spelled_out_initials_and_corporate_suffixes_meet():
-    from rashomon.entities import _org_key
+    from rashomon.entities.keys import _org_key
 
     assert _org_key("U . S . Geological Survey") == _org_key("US Geological Survey")
     assert _org_key("the Hewlett - Packard Co .") == _org_key("Hewlett-Packard")
