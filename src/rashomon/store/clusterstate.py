@@ -1,27 +1,72 @@
-"""The streaming clusterer's state in the store, written row by row as batches touch it.
+"""The streaming clusterer's state in the store: written row by row, read only where a batch can reach.
 
-`StoryClusterer.to_dict()` is the whole state; written whole after every batch it would make the
-cost of a batch grow with the size of the store. `TrackedClusterer` notes which stories and which
-index keys each `add` changed, and `save` writes only those rows, in the batch's transaction, so
-the stored state always matches the stored documents.
+Writing. `StoryClusterer.to_dict()` is the whole state; written whole after every batch it would
+make the cost of a batch grow with the size of the store. `TrackedClusterer` notes which stories
+and which index keys each `add` changed, and `save` writes only those rows, in the batch's
+transaction, so the stored state always matches the stored documents.
+
+Reading. Read whole, the state grows without end with the store (a 100,000-article store's
+clusterer took 2.9 GB before a 200-article ingest could start). `StoredClusterer` reads instead
+what an article can reach, when the clusterer first asks for it:
+
+* a posting list (`cluster_postings` row) when one of the batch's index keys looks it up or
+  indexes into it. Rows are read whole: an article's candidates are the top `max_candidates`
+  stories of its posting lists by hit count *before* the horizon filter, so a story past the
+  horizon still takes a ranking slot. Dropping those ids would let a less-hit story in and
+  change decisions; a row holds at most `posting_cap` ids, so reading it whole is bounded anyway;
+* a story (`cluster_stories` row) only when it is ranked among an article's candidates, and then
+  its JSON only if the horizon lets it be a candidate of that article: the clusterer drops a
+  candidate quiet for more than `horizon_days` before the article's publish date (or after it),
+  so for such a story the `last` column alone decides, through the covering index
+  `cluster_stories_last (id, last)`, without reading the row's JSON. A story with no dated member
+  and an article with no publish date are never past the horizon: those stories are read whole;
+* a document's story when the clusterer checks whether it has seen the document before.
+
+Nothing outside these reads can change a decision, so an ingest decides exactly what a clusterer
+holding the whole state would (tests/test_store_bounded.py). `prepare` reads a batch's posting
+rows in one query per 500 keys, before the batch is clustered; the reads above are the fallback
+that makes the equality hold whatever `prepare` was told. Between batches, once the store holds
+everything in memory (after COMMIT), `trim` forgets all of it when it outgrows its caps, so the
+memory of an ingest follows the stories its articles can reach, not the size of the store.
 
 A story row is `cluster._story_dict`: its sparse sums and, since lead embeddings joined the
 decision, the float64 sum of its members' embeddings as a JSON list (exact round trip, so an
 incremental ingest decides exactly as a batch run). Rows written before that load with no
-embedding sum; the story's next member starts one.
+embedding sum; the story's next member starts one. The row's `last` column (schema 3) repeats
+the JSON's `last`, written together by `save`.
 
-It hooks `StoryClusterer._index` (the one place a story and its index keys change) and reads
-`_stories`/`_postings`. A public "changed since" API on the clusterer would remove that coupling
-(asked for in the store's report).
+It hooks `StoryClusterer._index`, `_candidates` and `add`, and reads `_stories`/`_postings`/
+`_assignment`. A public "changed since" API and a pluggable state backend on the clusterer would
+remove that coupling (asked for in the store's reports).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rashomon.cluster import ClusterParams, StoryClusterer, _story_dict, default_params
+from rashomon.cluster import (
+    KEY_SPACES,
+    ClusterItem,
+    ClusterParams,
+    StoryClusterer,
+    _Story,
+    _story_dict,
+    _story_from_dict,
+    default_params,
+    tfidf,
+)
+
+CHUNK = 500  # ids per IN (...) query: well under SQLite's variable limit
+MAX_STORIES = 4096  # stories kept between batches (a batch of 32 reaches at most 32 x 12)
+MAX_KEYS = 65536  # posting lists kept between batches (a batch of 32 looks up about 32 x 24)
+# A story's date without its JSON: SQLite would pick the primary key's index and read the row
+# (and the JSON's overflow pages before the column added after it); the covering index does not.
+LAST_OF = "SELECT last FROM cluster_stories INDEXED BY cluster_stories_last WHERE id = ?"
 
 
 class TrackedClusterer(StoryClusterer):
@@ -42,9 +87,206 @@ class TrackedClusterer(StoryClusterer):
         self.dirty_keys.clear()
 
 
-def load(conn: sqlite3.Connection) -> TrackedClusterer:
-    """The clusterer as the store last committed it (a fresh one with the shipped parameters if none)."""
-    meta = dict(conn.execute("SELECT key, value FROM cluster_meta"))
+class _Postings(dict):
+    """Posting lists, each read from the store the first time it is looked up or indexed into."""
+
+    def __init__(self, owner: StoredClusterer) -> None:
+        super().__init__()
+        self._owner = owner
+        self.absent: set[str] = set()  # keys known to have no stored row
+
+    def _ensure(self, key: str) -> None:
+        if not dict.__contains__(self, key) and key not in self.absent:
+            self._owner.fetch_postings([key])
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        self._ensure(key)
+        return dict.get(self, key, default)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        self._ensure(key)
+        return dict.setdefault(self, key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self._ensure(key)
+        return dict.__contains__(self, key)
+
+    def __getitem__(self, key: str) -> Any:
+        self._ensure(key)
+        return dict.__getitem__(self, key)
+
+
+class _Stories(dict):
+    """Stories in memory; a missing one is read from the store when the clusterer asks for it.
+
+    `when` is the publish date of the article whose candidates are being ranked (set by
+    `StoredClusterer._candidates`). A story that the horizon rules out for that article is
+    answered by a stand-in holding only its id and `last` date — all the clusterer reads of it
+    before dropping it — and is not kept."""
+
+    def __init__(self, owner: StoredClusterer) -> None:
+        super().__init__()
+        self._owner = owner
+        self.when: dt.date | None = None
+        self.ranking = False  # True only inside `_candidates`: elsewhere a story is read whole
+
+    def __missing__(self, story_id: str) -> _Story:
+        owner = self._owner
+        if self.ranking:
+            last = owner.last_of(story_id)
+            if not owner.reachable(last, self.when):
+                stand_in = _Story.new(story_id)
+                stand_in.last = last
+                return stand_in
+        story = owner.fetch_story(story_id)
+        if story is None:
+            raise KeyError(story_id)
+        return story
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+class StoredClusterer(TrackedClusterer):
+    """A TrackedClusterer over the store's rows, holding only what its articles can reach.
+
+    Decides exactly as `load_all(conn)` would (see the module docstring). `stories()`,
+    `to_dict()` and `retire` see only what is in memory; the store's rows are the whole state."""
+
+    def __init__(self, conn: sqlite3.Connection, params: ClusterParams, next_id: int = 0) -> None:
+        super().__init__(params)
+        self._conn = conn
+        self._next = next_id
+        self._stories = _Stories(self)
+        self._postings = _Postings(self)
+        self._lasts: dict[str, str | None] = {}  # stored `last` of stories asked about (small)
+        self.reads = {"postings": 0, "stories": 0, "lasts": 0}  # rows read, for tests and benchmarks
+
+    # -- what a batch can reach -------------------------------------------------------------
+
+    def prepare(self, items: Iterable[ClusterItem]) -> None:
+        """Read the posting lists of a batch's articles in bulk, before the batch is clustered
+        (the keys depend on the article alone: its most specific entities and lemmas)."""
+        floor = self.params.idf_floor
+        keys: set[str] = set()
+        for item in items:
+            keys.update(self._keys({"ent": tfidf(item.entities, floor), "lem": tfidf(item.lemmas, floor)}))
+        self.fetch_postings(sorted(keys))
+
+    def reachable(self, last: str | None, published: dt.date | None) -> bool:
+        """Can a story whose latest member was published on `last` be a candidate of an article
+        published on `published`? The same test as `StoryClusterer._candidates`."""
+        if last is None or published is None:
+            return True
+        return abs((published - dt.date.fromisoformat(last)).days) <= self.params.horizon_days
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def fetch_postings(self, keys: Sequence[str]) -> None:
+        postings = self._postings
+        wanted = [k for k in keys if not dict.__contains__(postings, k) and k not in postings.absent]
+        for chunk in _chunks(wanted):
+            found = dict(
+                self._conn.execute(f"SELECT key, ids FROM cluster_postings WHERE key IN ({_marks(chunk)})", chunk).fetchall()
+            )
+            for key in chunk:
+                if key in found:
+                    dict.__setitem__(postings, key, OrderedDict.fromkeys(json.loads(found[key])))
+                    self.reads["postings"] += 1
+                else:
+                    postings.absent.add(key)
+
+    def last_of(self, story_id: str) -> str | None:
+        if story_id not in self._lasts:
+            row = self._conn.execute(LAST_OF, (story_id,)).fetchone()
+            if row is None:
+                raise KeyError(story_id)
+            self._lasts[story_id] = row[0]
+            self.reads["lasts"] += 1
+        return self._lasts[story_id]
+
+    def fetch_story(self, story_id: str) -> _Story | None:
+        row = self._conn.execute("SELECT data FROM cluster_stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            return None
+        story = _story_from_dict(json.loads(row[0]))
+        dict.__setitem__(self._stories, story_id, story)
+        self._lasts[story_id] = story.last
+        for doc in story.docs:
+            self._assignment[doc] = story_id
+        self.reads["stories"] += 1
+        return story
+
+    # -- hooks ----------------------------------------------------------------------------------
+
+    def add(self, item: ClusterItem) -> str:
+        if item.doc_id not in self._assignment:  # stored before? (its story may not be in memory)
+            row = self._conn.execute(
+                "SELECT story_id FROM documents WHERE id = ? AND story_id IS NOT NULL", (item.doc_id,)
+            ).fetchone()
+            if row is not None and self._stories.get(row[0]) is not None:
+                self._assignment[item.doc_id] = row[0]
+        return super().add(item)
+
+    def _candidates(self, vecs: dict[str, Any], published: dt.date | None) -> list[_Story]:
+        self._stories.when, self._stories.ranking = published, True
+        try:
+            return super()._candidates(vecs, published)
+        finally:
+            self._stories.when, self._stories.ranking = None, False
+
+    # -- memory -----------------------------------------------------------------------------------
+
+    def held(self) -> tuple[int, int]:
+        """(stories, posting lists) in memory."""
+        return len(self._stories), len(self._postings)
+
+    def trim(self, max_stories: int = MAX_STORIES, max_keys: int = MAX_KEYS) -> bool:
+        """Forget everything read from the store if it outgrew the caps; True if it did.
+
+        Only call when the store holds the in-memory state (after the batch's COMMIT): what is
+        forgotten is read again when an article reaches it."""
+        if self.dirty_stories or self.dirty_keys:
+            raise RuntimeError("trim before save: the clusterer holds changes the store does not")
+        if len(self._stories) <= max_stories and len(self._postings) + len(self._postings.absent) <= max_keys:
+            return False
+        self._stories = _Stories(self)
+        self._postings = _Postings(self)
+        self._assignment = {}
+        self._lasts = {}
+        return True
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _marks(chunk: Sequence[str]) -> str:
+    return ",".join("?" * len(chunk))
+
+
+def _meta(conn: sqlite3.Connection) -> dict[str, str]:
+    return {row[0]: row[1] for row in conn.execute("SELECT key, value FROM cluster_meta")}
+
+
+def load(conn: sqlite3.Connection) -> StoredClusterer:
+    """The clusterer as the store last committed it, reading rows only as articles reach them
+    (a fresh one with the shipped parameters if the store has none)."""
+    meta = _meta(conn)
+    if "params" not in meta:
+        return StoredClusterer(conn, default_params())
+    return StoredClusterer(conn, ClusterParams.from_dict(json.loads(meta["params"])), int(meta["next"]))
+
+
+def load_all(conn: sqlite3.Connection) -> TrackedClusterer:
+    """The whole committed state in memory (what `load` read before schema 3): for tests that
+    check `load` decides the same, and for tools that need every story."""
+    meta = _meta(conn)
     if "params" not in meta:
         return TrackedClusterer(default_params())
     data: dict[str, Any] = {
@@ -64,18 +306,28 @@ def save(conn: sqlite3.Connection, clusterer: TrackedClusterer) -> None:
         "INSERT OR REPLACE INTO cluster_meta(key, value) VALUES ('params', ?), ('next', ?)",
         (json.dumps(clusterer.params.to_dict()), str(clusterer._next)),
     )
+    stories = clusterer._stories
     conn.executemany(
-        "INSERT INTO cluster_stories(id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
-        [(sid, json.dumps(_story_dict(clusterer._stories[sid]), separators=(",", ":"))) for sid in sorted(clusterer.dirty_stories)],
+        """INSERT INTO cluster_stories(id, data, last) VALUES (?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET data = excluded.data, last = excluded.last""",
+        [
+            (sid, json.dumps(_story_dict(dict.__getitem__(stories, sid)), separators=(",", ":")), dict.__getitem__(stories, sid).last)
+            for sid in sorted(clusterer.dirty_stories)
+        ],
     )
     rows = []
     dropped = []
+    postings = clusterer._postings
     for key in sorted(clusterer.dirty_keys):
-        posting = clusterer._postings.get(key)
+        posting = dict.get(postings, key)
         if posting:
             rows.append((key, json.dumps(list(posting))))
         else:
             dropped.append((key,))
     conn.executemany("INSERT INTO cluster_postings(key, ids) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET ids = excluded.ids", rows)
     conn.executemany("DELETE FROM cluster_postings WHERE key = ?", dropped)
+    if isinstance(clusterer, StoredClusterer):
+        # a key that had no row and now has one (or the reverse) is known again from memory
+        postings.absent.difference_update(k for k, _ in rows)
+        postings.absent.update(k for (k,) in dropped)
     clusterer.clean()

@@ -7,8 +7,10 @@ For each input file:
    its URL is in the store (nor earlier in this run);
 3. new articles are cleaned, parsed and analysed one document at a time (`pipeline.analyse_document`,
    outside any transaction) and collected into batches;
-4. each batch is assigned to stories by the persisted streaming clusterer; the stories it
-   touched are marked *dirty*;
+4. each batch is assigned to stories by the persisted streaming clusterer, which reads from the
+   store only the posting lists of the batch's articles and the stories those can reach within
+   the clusterer's horizon (`clusterstate.StoredClusterer`: memory follows the open stories, not
+   the size of the store); the stories it touched are marked *dirty*;
 5. documents, layers, dirty marks, the clusterer's changed rows, the ingest log and the markers
    of completed files are written in **one transaction per batch**, together with the rebuild of
    every dirty story that has *settled*: not touched for `settle` batches, or dirty for
@@ -54,8 +56,9 @@ from rashomon.store.records import FailedInput, IngestProgress, IngestReport
 from rashomon.store.work import Analysed, analyse_sources
 
 if TYPE_CHECKING:  # spaCy and the analysis stages load only when there is something new to analyse
+    from rashomon.cluster import ClusterItem
     from rashomon.pipeline import DocumentLayers
-    from rashomon.store.clusterstate import TrackedClusterer
+    from rashomon.store.clusterstate import StoredClusterer
 
 ProgressCallback = Callable[[IngestProgress], None]
 
@@ -91,7 +94,7 @@ class Ingester:
     settle: int = 4  # rebuild a dirty story once no batch has touched it for this many batches
     max_age: int = 32  # ... or once it has been dirty for this many batches, touched or not
     report: IngestReport = field(init=False)
-    _clusterer: TrackedClusterer | None = field(default=None, init=False)
+    _clusterer: StoredClusterer | None = field(default=None, init=False)
     _batch_no: int = field(default=0, init=False)
     _seen_hashes: set[str] = field(default_factory=set, init=False)
     _seen_urls: set[str] = field(default_factory=set, init=False)
@@ -249,6 +252,8 @@ class Ingester:
         except BaseException:
             self._clusterer = None  # its in-memory state ran ahead of the store: reload next time
             raise
+        if self._clusterer is not None:
+            self._clusterer.trim()  # committed: what it forgets is read again when an article reaches it
         self._tick()
 
     def _accept(self, batch: Sequence[_Pending], analysed: Sequence[Analysed]) -> list[_New]:
@@ -274,7 +279,7 @@ class Ingester:
         return out
 
     @property
-    def clusterer(self) -> TrackedClusterer:
+    def clusterer(self) -> StoredClusterer:
         from rashomon.store import clusterstate
 
         if self._clusterer is None:
@@ -284,9 +289,13 @@ class Ingester:
     def _assign(self, new: list[_New]) -> None:
         """Stream the batch into the clusterer in publish-date order (undated last), as `cluster_items` does."""
         order = sorted(new, key=lambda n: (n.layers.document.published is None, n.layers.document.published or ""))
+        items: list[ClusterItem] = []
         for item in order:
             assert item.layers.cluster_item is not None
-            item.story_id = self.clusterer.add(item.layers.cluster_item)
+            items.append(item.layers.cluster_item)
+        self.clusterer.prepare(items)  # the batch's posting lists, in one read
+        for item, cluster_item in zip(order, items):
+            item.story_id = self.clusterer.add(cluster_item)
 
     def _commit(self, new: list[_New], final: bool) -> None:
         now = now_iso()

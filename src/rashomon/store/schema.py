@@ -17,7 +17,8 @@ Layout (one row per thing a user asks about, plus the data needed to rebuild a s
 * `dirty_stories` — stories that got new members and wait for their rebuild (see
   `incremental.py`); a crashed run leaves them here and the next run rebuilds them;
 * `cluster_meta`, `cluster_stories`, `cluster_postings` — the streaming clusterer's state, row by
-  row, so a batch writes only what it touched;
+  row, so a batch writes only what it touched and reads only what its articles can reach
+  (`cluster_stories.last`, migration 3, lets the horizon test skip a story's JSON);
 * `files`, `ingest_runs`, `ingest_log` — what was read, when, and what became of it;
 * `entity_index`, `entity_stories` — the entity summary across stories, maintained by every story
   write in its transaction (see `entityindex.py`; migration 2 backfills it);
@@ -40,6 +41,18 @@ def _entity_summary(conn: sqlite3.Connection) -> None:
     for statement in statements(entityindex.SCHEMA):
         conn.execute(statement)
     entityindex.rebuild(conn)
+
+
+def _story_dates(conn: sqlite3.Connection) -> None:
+    """3: each clusterer story's latest publish date beside its JSON, so an ingest reads only the
+    stories its articles can reach (see clusterstate.py); the index on (id, last) answers the
+    horizon test without reading the JSON. Filled in place from the JSON of an older store; a
+    store whose version was set back (tests do) keeps the column it has."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(cluster_stories)")}
+    if "last" not in columns:
+        conn.execute("ALTER TABLE cluster_stories ADD COLUMN last TEXT")
+    conn.execute("UPDATE cluster_stories SET last = json_extract(data, '$.last')")
+    conn.execute("CREATE INDEX IF NOT EXISTS cluster_stories_last ON cluster_stories(id, last)")
 
 
 MIGRATIONS: list[Migration] = [
@@ -236,6 +249,8 @@ MIGRATIONS: list[Migration] = [
     """,
     # 2: the entity summary, kept by every story write (see entityindex.py)
     _entity_summary,
+    # 3: each clusterer story's latest publish date beside its JSON (see `_story_dates`)
+    _story_dates,
 ]
 
 VERSION = len(MIGRATIONS)
