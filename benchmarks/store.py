@@ -28,7 +28,14 @@ What is measured:
 * sizes above --max-docs are reached by a fast path that skips NLP: the analysed store is
   replicated (documents re-shuffled sentence by sentence per replica, their layers, stories,
   facts, entities, events, quantities and clusterer rows copied under new ids) through SQL;
-  then a small *real* ingest of new articles into the big store measures incremental cost there;
+  then a small *real* ingest of new articles into the big store measures incremental cost there,
+  twice: articles dated long after every stored story ("far") and new articles dated in the
+  weeks the stored stories come from ("near": every stored ECB+ story within the clusterer's
+  horizon, the most an ingest can have to read); each into its own copy of the big store;
+* `--incremental-into STORE [--baseline-src DIR]` measures only that (issue 9: the ingest's peak
+  memory must follow the stories its articles can reach, not the size of the store), with this
+  code and, for before/after, with the package under DIR (e.g. the previous commit's src/), and
+  checks both file every article into the same story;
 * store size (after a WAL checkpoint) and peak RSS at each size (of `rashomon stats` and of the
   search process);
 * `--base-db STORE` skips the end-to-end ingest (hours at 10,000 articles on a loaded machine):
@@ -91,8 +98,9 @@ def _seed(*parts: object) -> int:
     return int(hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:12], 16)
 
 
-def ecb_page(doc: dict, replica: int, copy: bool = False) -> tuple[str, str]:
-    """(file name, pasted-page text) for one replica of an ECB+ article."""
+def ecb_page(doc: dict, replica: int, copy: bool = False, dated_as: int | None = None) -> tuple[str, str]:
+    """(file name, pasted-page text) for one replica of an ECB+ article (dated as replica
+    `dated_as` if given: new text published in the weeks of an earlier replica)."""
     sentences = [detokenise(s) for s in doc["text"].splitlines() if s.strip()]
     lead, rest = sentences[0], sentences[1:]
     rng = random.Random(_seed("order", doc["doc_id"], replica))
@@ -100,7 +108,8 @@ def ecb_page(doc: dict, replica: int, copy: bool = False) -> tuple[str, str]:
         rng.shuffle(rest)
         if len(rest) > 2:
             rest.pop(rng.randrange(len(rest)))
-    base = dt.date(2012, 1, 1) + dt.timedelta(days=_seed("event", doc["subtopic"]) % 60 + 150 * replica)
+    era = replica if dated_as is None else dated_as
+    base = dt.date(2012, 1, 1) + dt.timedelta(days=_seed("event", doc["subtopic"]) % 60 + 150 * era)
     published = base + dt.timedelta(days=_seed("day", doc["doc_id"]) % 3)
     words = lead.split()
     title = " ".join(words[:9]).rstrip(",.;:") + ("" if len(words) <= 9 else " …")
@@ -153,7 +162,7 @@ def build_corpus(out: Path, max_docs: int, seed: int = 13) -> dict:
 # Measurements
 
 
-def measured(args: list[str]) -> tuple[float, int, str]:
+def measured(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
     """Run `rashomon ARGS` in a subprocess: (wall seconds, the child's own peak RSS in bytes, stdout).
     Both streams go to files, so a chatty child can never block on a pipe.
 
@@ -172,7 +181,7 @@ def measured(args: list[str]) -> tuple[float, int, str]:
                "from rashomon.cli import app\n"
                "app()\n")  # fmt: skip
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile() as peak:
-        proc = subprocess.Popen([PYTHON, "-c", wrapper, peak.name, *args], stdout=out, stderr=err)
+        proc = subprocess.Popen([PYTHON, "-c", wrapper, peak.name, *args], stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - start
@@ -396,11 +405,16 @@ def replicate(src: Path, dst: Path, target: int, seed: int = 3, mark: str = "r")
                 FROM entities o JOIN entities n ON n.story_id = o.story_id || '{tag}' AND n.entity_id = o.entity_id
                 JOIN aliases a ON a.entity_rowid = o.rowid WHERE o.story_id IN (SELECT id FROM pick)"""
         )
+        dated = "last" in {r[1] for r in conn.execute("PRAGMA table_info(cluster_stories)")}  # schema >= 3
         for sid, data in conn.execute("SELECT id, data FROM cluster_stories WHERE id IN (SELECT id FROM pick)").fetchall():
             story = json.loads(data)
             story["id"] += tag
             story["docs"] = [d + tag for d in story["docs"]]
-            conn.execute("INSERT OR REPLACE INTO cluster_stories(id, data) VALUES (?, ?)", (story["id"], json.dumps(story)))
+            if dated:
+                conn.execute("INSERT OR REPLACE INTO cluster_stories(id, data, last) VALUES (?, ?, ?)",
+                             (story["id"], json.dumps(story), story["last"]))  # fmt: skip
+            else:
+                conn.execute("INSERT OR REPLACE INTO cluster_stories(id, data) VALUES (?, ?)", (story["id"], json.dumps(story)))
         conn.execute("COMMIT")
         k += 1
     # Posting lists: each key also points at the replicas' copies of its stories (capped, newest last).
@@ -426,6 +440,146 @@ def replicate(src: Path, dst: Path, target: int, seed: int = 3, mark: str = "r")
     return time.perf_counter() - start
 
 
+# Two batches of new articles for the incremental ingest into a big store: "far", published
+# long after everything stored (replica 40: every stored story is past the clusterer's horizon),
+# and "near", new text published in the weeks the stored stories come from (replica 0's dates:
+# every stored ECB+ story is within the horizon; the worst case for what an ingest must read).
+INCREMENTAL_DATES = {"far": None, "near": 0}
+
+
+def fresh_articles(out: Path, n: int, dates: str) -> Path:
+    docs = json.loads((SHARED / "ecbplus" / "docs.json").read_text("utf-8"))
+    out.mkdir(parents=True, exist_ok=True)
+    for d in random.Random(11).sample(docs, min(n, len(docs))):
+        name, text = ecb_page(d, replica=40, dated_as=INCREMENTAL_DATES[dates])
+        (out / name).write_text(text, "utf-8")
+    return out
+
+
+def migrate_copy(src: Path, dst: Path) -> dict:
+    """Copy a store and open it once with this rashomon (schema migrations run): seconds, version."""
+    shutil.copyfile(src, dst)
+    start = time.perf_counter()
+    from rashomon.store import Store
+
+    with Store(dst) as store:
+        version = store.stats().schema_version
+    return {"migrate_s": time.perf_counter() - start, "schema_version": version}
+
+
+def incremental_runs(big: Path, n: int, work: Path, baseline_src: Path | None = None) -> dict:
+    """Peak RSS and rate of `rashomon ingest` of `n` new articles into a copy of `big`, for each
+    date mode; with `baseline_src` (another checkout's src/), the same with that code too (a
+    copy of `big` as it is, not migrated: `big` must be of a schema that code can open)."""
+    out: dict = {}
+    documents = sqlite3.connect(big).execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    codes = [("after", None)] + ([("before", baseline_src)] if baseline_src else [])
+    for code, src in codes:
+        for dates in INCREMENTAL_DATES:
+            fresh = fresh_articles(work / f"fresh_{dates}", n, dates)
+            copy = work / "incremental.db"
+            for p in work.glob("incremental.db*"):
+                p.unlink()
+            entry: dict = {"code": code, "dates": dates, "store_documents": documents}
+            if src is None:
+                entry.update(migrate_copy(big, copy))
+            else:
+                shutil.copyfile(big, copy)
+            env = {**os.environ, "PYTHONPATH": str(src)} if src else None
+            console.print(f"incremental ingest of {n} new articles ({dates}) into the {documents}-document store, {code} …")
+            wall, rss, stdout = measured(["ingest", str(fresh), "--db", str(copy), "--json"], env=env)
+            report = json.loads(stdout)
+            entry.update({"added": report["added"], "skipped": report["skipped"], "stories_new": report["stories_new"], "wall_s": wall,
+                          "articles_per_s": report["added"] / wall, "peak_rss_mb": rss / 2**20})  # fmt: skip
+            conn = sqlite3.connect(copy)
+            entry["assigned"] = dict(conn.execute(
+                "SELECT id, story_id FROM documents WHERE run_id = (SELECT MAX(id) FROM ingest_runs)"))  # fmt: skip
+            conn.close()
+            if src is None:  # the same ingest again, in this process, on a fresh copy: what it read
+                for p in work.glob("incremental.db*"):
+                    p.unlink()
+                shutil.copyfile(big, copy)
+                entry.update(clusterer_reads(copy, fresh))
+            console.print({k: v for k, v in entry.items() if k != "assigned"})
+            out[f"{code}/{dates}"] = entry
+    for p in work.glob("incremental.db*"):
+        p.unlink()
+    # The floor: the same ingest into an empty store (the models and the analysis, no stored state).
+    wall, rss, stdout = measured(["ingest", str(work / "fresh_far"), "--db", str(work / "empty.db"), "--json"])
+    report = json.loads(stdout)
+    out["after/far/empty store"] = {"code": "after", "dates": "far", "store_documents": 0, "added": report["added"],
+                                    "skipped": report["skipped"], "stories_new": report["stories_new"], "wall_s": wall,
+                                    "articles_per_s": report["added"] / wall, "peak_rss_mb": rss / 2**20}  # fmt: skip
+    console.print(out["after/far/empty store"])
+    for dates in INCREMENTAL_DATES:  # the point of the change: same decisions, less memory
+        if f"before/{dates}" in out:
+            out[f"after/{dates}"]["same_stories_as_before"] = out[f"after/{dates}"]["assigned"] == out[f"before/{dates}"]["assigned"]
+    return out
+
+
+def clusterer_reads(db: Path, fresh: Path) -> dict:
+    """Run the ingest in this process and count what its clusterer read from the store (rows of
+    `cluster_stories` read whole, story dates read alone, posting lists) and held at most."""
+    from rashomon.store import Store
+    from rashomon.store.incremental import Ingester
+
+    held: list[tuple[int, int]] = []
+
+    class Counting(Ingester):
+        def _flush(self, batch, analysed, final=False):  # type: ignore[no-untyped-def]
+            super()._flush(batch, analysed, final)
+            if self._clusterer is not None:
+                held.append(self._clusterer.held())
+
+    with Store(db) as store:
+        stored = store.conn.execute("SELECT COUNT(*) FROM cluster_stories").fetchone()[0]
+        postings = store.conn.execute("SELECT COUNT(*) FROM cluster_postings").fetchone()[0]
+        ingester = Counting(store.conn)
+        with store._ingest_lock():
+            ingester.run([fresh])
+        reads = ingester._clusterer.reads if ingester._clusterer is not None else {}
+    return {"stored_stories": stored, "stored_posting_lists": postings, "stories_read_whole": reads.get("stories", 0),
+            "story_dates_read": reads.get("lasts", 0), "posting_lists_read": reads.get("postings", 0),
+            "most_stories_held": max((h[0] for h in held), default=0)}  # fmt: skip
+
+
+def incremental_table(runs: dict) -> Table:
+    table = Table(title="ingest of new articles into a big store (2 shared cores: timings are noisy)")
+    for col in ("code", "dates", "store docs", "added", "new stories", "stored stories read whole / all",
+                "art/s", "peak RSS", "same stories as before"):
+        table.add_column(col, justify="right" if col not in ("code", "dates") else "left")
+    for entry in runs.values():
+        same = entry.get("same_stories_as_before")
+        table.add_row(entry["code"], entry["dates"], str(entry["store_documents"]), str(entry["added"]),
+                      str(entry["stories_new"]),
+                      f"{entry['stories_read_whole']} / {entry['stored_stories']}" if "stored_stories" in entry
+                      else ("all" if entry["code"] == "before" else "-"),
+                      f"{entry['articles_per_s']:.1f}", f"{entry['peak_rss_mb']:.0f} MB",
+                      "" if same is None else str(same))  # fmt: skip
+    return table
+
+
+def incremental_only(args: argparse.Namespace) -> None:
+    """--incremental-into STORE: only the incremental ingest (before/after with --baseline-src);
+    its results are merged into benchmarks/results/store.json under "incremental_memory"."""
+    work = args.work
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    runs = incremental_runs(args.incremental_into, args.incremental, work, args.baseline_src)
+    console.print(incremental_table(runs))
+    results = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() else {}
+    results["incremental_memory"] = {
+        "store": str(args.incremental_into), "runs": {k: {x: y for x, y in v.items() if x != "assigned"} for k, v in runs.items()},
+        "note": "peak RSS of the ingest process (VmHWM); 2 cores shared with other engineers: timings are noisy",
+        "supersedes": "incremental_into_largest, when that was measured by an earlier full run (whole-state loader)",
+    }  # fmt: skip
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    console.print(f"wrote {RESULTS}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--max-docs", type=int, default=10_000, help="articles ingested end to end (default 10000)")
@@ -436,7 +590,14 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--base-db", type=Path, help="skip the end-to-end ingest: replicate this analysed store to "
                     "--max-docs and mark the corpus as its articles (see mark_known), then measure the rest")
+    ap.add_argument("--incremental-into", type=Path, help="only measure the incremental ingest into this store "
+                    "(a copy of it per run), for new articles dated far from and near its stories")
+    ap.add_argument("--baseline-src", type=Path, help="with --incremental-into: also run the ingest with the rashomon "
+                    "package under this directory (e.g. an export of the previous commit's src/) for before/after")
     args = ap.parse_args()
+    if args.incremental_into:
+        incremental_only(args)
+        return
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} | {args.max_docs})
 
     work = args.work
@@ -505,18 +666,10 @@ def main() -> None:
 
     largest = max(at_size)
     big = db if largest == args.max_docs else work / f"store_{largest}.db"
-    fresh = work / "fresh"
-    docs = json.loads((SHARED / "ecbplus" / "docs.json").read_text("utf-8"))
-    fresh.mkdir()
-    for d in random.Random(11).sample(docs, min(args.incremental, len(docs))):
-        name, text = ecb_page(d, replica=40)
-        (fresh / name).write_text(text, "utf-8")
-    console.print(f"incremental ingest of {args.incremental} new articles into the {largest}-document store …")
-    wall3, rss3, out3 = measured(["ingest", str(fresh), "--db", str(big), "--json"])
-    report3 = json.loads(out3)
-    incremental = {"store_documents": largest, "added": report3["added"], "wall_s": wall3,
-                   "articles_per_s": report3["added"] / wall3, "peak_rss_mb": rss3 / 2**20}  # fmt: skip
-    console.print(incremental)
+    runs = incremental_runs(big, args.incremental, work)
+    incremental = runs["after/far"]
+    incremental = {k: v for k, v in incremental.items() if k != "assigned"}
+    incremental_near = {k: v for k, v in runs["after/near"].items() if k != "assigned"}
 
     table = Table(title="store benchmark (2 shared cores: timings are noisy)")
     table.add_column("measure")
@@ -538,13 +691,16 @@ def main() -> None:
                       f"{g['capped_mean_overlap_by_content']:.2f}, {g['capped_min_overlap_by_content']:.2f}", "")
         table.add_row(f"store size @ {entry['documents']} docs", f"{entry['size_mb']:.0f} MB", "")
         table.add_row(f"peak RSS, stats @ {entry['documents']} docs", f"{entry['stats_peak_rss_mb']:.0f} MB", "")
-    table.add_row(f"ingest {incremental['added']} new into {largest} store", f"{incremental['articles_per_s']:.1f} art/s, {incremental['peak_rss_mb']:.0f} MB peak", "")
+    for label, entry in (("far", incremental), ("near", incremental_near)):
+        table.add_row(f"ingest {entry['added']} new ({label} dates) into {largest} store",
+                      f"{entry['articles_per_s']:.1f} art/s, {entry['peak_rss_mb']:.0f} MB peak", "")  # fmt: skip
     console.print(table)
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({
         "corpus": described, "ingest": ingest, "reingest": reingest, "integrity_check": integrity,
         "queries": qs, "at_size": {str(k): v for k, v in at_size.items()}, "incremental_into_largest": incremental,
+        "incremental_near_into_largest": incremental_near,
         "machine": {"cores": os.cpu_count(), "note": "2 cores shared with other engineers; timings are noisy"},
     }, indent=2) + "\n", "utf-8")  # fmt: skip
     console.print(f"wrote {RESULTS}")
