@@ -139,6 +139,27 @@ def test_stories_quiet_for_longer_than_the_horizon_are_not_joined() -> None:
     assert len(cluster_items([a, late])) == 2
 
 
+def test_old_stories_past_the_horizon_do_not_crowd_out_this_weeks_story() -> None:
+    """A store keeps every story, so old stories sharing an article's words stay in the index.
+    They must not take the candidate slots: the seed reports of 2013, re-published four years
+    later, join each other although the 2013 story ranks first by shared words."""
+    import dataclasses
+
+    a, b = example_items()
+    params = dataclasses.replace(default_params(), max_candidates=1)
+    clusterer = StoryClusterer(params)
+    old = clusterer.add(a)
+    later = a.published + dt.timedelta(days=4 * 365)
+
+    def republished(item: ClusterItem, doc_id: str, day: dt.date) -> ClusterItem:
+        return dataclasses.replace(item, doc_id=doc_id, published=day, event_date=None)
+
+    first = clusterer.add(republished(a, "again-a", later))
+    second = clusterer.add(republished(b, "again-b", later + dt.timedelta(days=1)))
+    assert first != old
+    assert second == first
+
+
 def test_shipped_parameters_record_how_they_were_fitted() -> None:
     params = default_params()
     assert params.weights and 0 < params.threshold < 1

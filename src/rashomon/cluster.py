@@ -553,18 +553,23 @@ class StoryClusterer:
                 posting.popitem(last=False)
 
     def _candidates(self, vecs: dict[str, Any], published: dt.date | None) -> list[_Story]:
+        """The stories sharing the most index keys with the article, among those within the
+        horizon of its date. The horizon filters before the ranking: in a long-lived index (a
+        store that keeps every story) old stories sharing the article's words would otherwise
+        take every candidate slot, and a new story of this week would never be compared."""
         hits: dict[str, int] = {}
         for key in self._keys(vecs):
             for sid in self._postings.get(key, ()):
                 hits[sid] = hits.get(sid, 0) + 1
-        ranked = sorted(hits, key=lambda sid: -hits[sid])[: self.params.max_candidates]
-        out = []
-        for sid in ranked:
-            story = self._stories[sid]
-            age = _days_between(story.last, published)
-            if age is None or age <= self.params.horizon_days:
-                out.append(story)
-        return out
+        horizon = self.params.horizon_days
+        reachable = [sid for sid in hits
+                     if (age := _days_between(self._last_of(sid), published)) is None or age <= horizon]
+        ranked = sorted(reachable, key=lambda sid: -hits[sid])[: self.params.max_candidates]
+        return [self._stories[sid] for sid in ranked]
+
+    def _last_of(self, story_id: str) -> str | None:
+        """A story's latest publish date (a store answers it without reading the whole story)."""
+        return self._stories[story_id].last
 
     def _decay(self, story: _Story, published: dt.date | None) -> float:
         age = _days_between(story.last, published)

@@ -232,6 +232,11 @@ class StoredClusterer(TrackedClusterer):
                 self._assignment[item.doc_id] = row[0]
         return super().add(item)
 
+    def _last_of(self, story_id: str) -> str | None:
+        if dict.__contains__(self._stories, story_id):
+            return dict.__getitem__(self._stories, story_id).last
+        return self.last_of(story_id)
+
     def _candidates(self, vecs: dict[str, Any], published: dt.date | None) -> list[_Story]:
         self._stories.when, self._stories.ranking = published, True
         try:
