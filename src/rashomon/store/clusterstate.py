@@ -10,16 +10,12 @@ clusterer took 2.9 GB before a 200-article ingest could start). `StoredClusterer
 what an article can reach, when the clusterer first asks for it:
 
 * a posting list (`cluster_postings` row) when one of the batch's index keys looks it up or
-  indexes into it. Rows are read whole: an article's candidates are the top `max_candidates`
-  stories of its posting lists by hit count *before* the horizon filter, so a story past the
-  horizon still takes a ranking slot. Dropping those ids would let a less-hit story in and
-  change decisions; a row holds at most `posting_cap` ids, so reading it whole is bounded anyway;
-* a story (`cluster_stories` row) only when it is ranked among an article's candidates, and then
-  its JSON only if the horizon lets it be a candidate of that article: the clusterer drops a
-  candidate quiet for more than `horizon_days` before the article's publish date (or after it),
-  so for such a story the `last` column alone decides, through the covering index
-  `cluster_stories_last (id, last)`, without reading the row's JSON. A story with no dated member
-  and an article with no publish date are never past the horizon: those stories are read whole;
+  indexes into it. Rows are read whole: a row holds at most `posting_cap` ids;
+* a story's date (`cluster_stories.last`, through the covering index `cluster_stories_last
+  (id, last)`, without the row's JSON) for every story of those lists: the clusterer drops
+  stories quiet for more than `horizon_days` before ranking candidates (`_last_of`);
+* a story's JSON only when it ranks among an article's candidates within the horizon (a story
+  with no dated member and an article with no publish date are never past it);
 * a document's story when the clusterer checks whether it has seen the document before.
 
 Nothing outside these reads can change a decision, so an ingest decides exactly what a clusterer
@@ -50,7 +46,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rashomon.cluster import (
-    KEY_SPACES,
     ClusterItem,
     ClusterParams,
     StoryClusterer,
@@ -120,26 +115,15 @@ class _Postings(dict):
 class _Stories(dict):
     """Stories in memory; a missing one is read from the store when the clusterer asks for it.
 
-    `when` is the publish date of the article whose candidates are being ranked (set by
-    `StoredClusterer._candidates`). A story that the horizon rules out for that article is
-    answered by a stand-in holding only its id and `last` date — all the clusterer reads of it
-    before dropping it — and is not kept."""
+    The clusterer ranks candidates by their dates alone (`StoredClusterer._last_of`, through the
+    index), so only stories within the horizon that rank are ever read whole."""
 
     def __init__(self, owner: StoredClusterer) -> None:
         super().__init__()
         self._owner = owner
-        self.when: dt.date | None = None
-        self.ranking = False  # True only inside `_candidates`: elsewhere a story is read whole
 
     def __missing__(self, story_id: str) -> _Story:
-        owner = self._owner
-        if self.ranking:
-            last = owner.last_of(story_id)
-            if not owner.reachable(last, self.when):
-                stand_in = _Story.new(story_id)
-                stand_in.last = last
-                return stand_in
-        story = owner.fetch_story(story_id)
+        story = self._owner.fetch_story(story_id)
         if story is None:
             raise KeyError(story_id)
         return story
@@ -237,12 +221,6 @@ class StoredClusterer(TrackedClusterer):
             return dict.__getitem__(self._stories, story_id).last
         return self.last_of(story_id)
 
-    def _candidates(self, vecs: dict[str, Any], published: dt.date | None) -> list[_Story]:
-        self._stories.when, self._stories.ranking = published, True
-        try:
-            return super()._candidates(vecs, published)
-        finally:
-            self._stories.when, self._stories.ranking = None, False
 
     # -- memory -----------------------------------------------------------------------------------
 
