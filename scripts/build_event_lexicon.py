@@ -224,6 +224,11 @@ CURATED_VERBS: dict[str, dict] = {
     "fire": {"type": None, "prep_types": {"on": "ASSAULT", "at": "ASSAULT", "upon": "ASSAULT", "into": "ASSAULT"}},
     "withdraw": {"type": "RETREAT", "preps": ["from"]},
     "release": {"type": "RETREAT"},
+    # round 6: asking someone for something. "sought Assange's extradition from the UK": the one
+    # asked is the "from" phrase; "wants the UK to extradite him": "want" with an object and an
+    # infinitive is a demand on that object (without one, "wants to visit", it is an intention)
+    "seek": {"type": "REQUEST", "preps": ["from"]},
+    "want": {"type": "REQUEST", "object_xcomp": True},
 }
 CURATED_NOUNS: dict[str, dict] = {
     "dialogue": {"type": "CONSULT", "mode": "talks"},
@@ -273,6 +278,9 @@ CURATED_NOUNS: dict[str, dict] = {
     "clash": {"type": "ASSAULT", "preps": ["with"]},
     "clashes": {"type": "ASSAULT", "preps": ["with"]},
     "fire": {"type": "ASSAULT", "preps": ["on", "at", "upon", "into"]},  # "opened fire on"
+    # round 6: "Trump's call with Zelensky", "a phone call with his Ukrainian counterpart": only
+    # with a "with" partner ("calls for a ceasefire" are requests, "calls from the UN" no talks)
+    "call": {"type": "CONSULT", "mode": "phone", "preps": ["with"]},
     # weapons a support verb delivers: "dropped bombs on the camp", "lobbed shells into Gaza"
     **{w: {"type": "ASSAULT", "place_target": True, "preps": ["on", "at", "into", "against", "upon"]}
        for w in ("bomb", "rocket", "missile", "mortar", "shell", "grenade", "projectile")},
@@ -292,7 +300,9 @@ HEADER = """\
 # org), `place_target` (a place named in the object can stand for the target), `with_of` (the type
 # when the verb governs "of": "warn of war" is a threat, "warn Israel that ..." a criticism),
 # `prep_types` (preposition -> the type the verb has with it, its object the target: "call on X to"),
-# `foreign` (no event when source and target are of one country: "travelled to Chicago").
+# `foreign` (no event when source and target are of one country: "travelled to Chicago"),
+# `object_xcomp` (an event only with an object and an infinitive: "wants the UK to extradite him").
+# `reception_verbs`: their subject undergoes what their object noun names ("faced criticism").
 # `source`: where the entry comes from: `curated`, or the WordNet sense it was reached from.
 # Built with: {params}. Documented in docs/events.md.
 """
@@ -319,7 +329,11 @@ STATIC = {
     # "threatened to invade"). Not "accuse": an alleged event is reported as an event.
     "negators": ["averse", "reluctant", "unwilling", "refuse", "fail", "deny", "reject",
                  "stop", "halt", "cease", "avoid", "prevent", "refrain", "intend", "plan", "threaten", "want",
-                 "vow", "urge", "ask", "demand"],
+                 "vow", "urge", "ask", "demand", "withhold"],
+    # Verbs whose subject undergoes what their object noun names ("the United States faced
+    # Palestinian criticism", "drew condemnation from the UN"): the subject is the target and
+    # the noun's own actor (nationality word, possessor, "from"/"by" phrase) the source.
+    "reception_verbs": ["face", "receive", "draw", "attract", "suffer", "endure", "weather", "incur"],
     "cancel": ["cancel", "postpone", "call", "scrap", "abandon", "suspend", "delay", "shelve", "lift"],
 }
 

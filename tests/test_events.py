@@ -368,3 +368,70 @@ def test_a_group_of_or_from_a_country_is_that_countrys_organ():
 def test_calling_for_a_ceasefire_is_no_ceasefire():
     found = _events("The European Union called for an immediate ceasefire between Israel and Hamas.")
     assert not any(e.action == "AGREE" for e in found if not e.negated)
+
+
+# -- round 6: constructions of the round-4 dev sentences (2019 pages of other outlets) ---------
+def _happened(events):
+    return {(e.source_actor, e.action, e.target_actor) for e in events if not e.negated}
+
+
+def test_an_accusation_of_two_coordinated_states_is_two_events_and_the_speakers_side_is_no_target():
+    found = _happened(_events("China’s ambassador to Britain accused the UK and the US of meddling in the country’s "
+                              "affairs and warned that the Chinese government “will not sit on our hands”."))
+    countries = {(s.split()[0], a, t.split()[0]) for s, a, t in found}
+    assert {("CHN", "ACCUSE", "GBR"), ("CHN", "ACCUSE", "USA")} <= countries
+    assert ("CHN", "ACCUSE", "CHN") not in countries
+
+
+def test_what_could_happen_or_is_asked_whether_is_not_an_event():
+    assert not _happened(_events("Traders cited the lingering uncertainty over whether the United States and China "
+                                 "could agree to end a near 1-1/2 year trade war."))
+    assert not _happened(_events("Liu said that the People’s Liberation Army could be deployed in Beijing."))
+    assert not any(a == "AID" for _, a, _ in _happened(_events(
+        "The hearings are an effort to establish whether Trump withheld US military aid to Ukraine.")))
+
+
+def test_who_faces_criticism_is_its_target():
+    found = _happened(_events("The United States faced stiff international and Palestinian criticism on Tuesday over "
+                              "its decision to no longer consider Israeli settlements illegal."))
+    assert ("PSE", "ACCUSE", "USA") in found
+    # a compound names the kind of charge, not who made it
+    assert not _happened(_events("Jackson faces the misdemeanor DUI allegation, Baehr said."))
+
+
+def test_a_phone_call_with_a_named_partner_is_a_consultation():
+    found = _events("Lawmakers questioned Vindman on Trump's July 25 phone call with Ukrainian President Zelensky.",
+                    published=dt.date(2019, 11, 19))
+    assert any(e.action == "CONSULT" and e.mode == "phone" and "UKR" in e.target_actor and e.date == "2019-07-25"
+               for e in found)
+    assert not any(e.action == "CONSULT" for e in _events("The UN rejected calls from Israel for a ceasefire."))
+
+
+def test_a_request_is_addressed_to_its_from_phrase_or_to_the_subject_of_its_infinitive():
+    assert ("USA", "REQUEST", "GBR") in _happened(_events(
+        "Separately, the US is seeking Assange's extradition from the UK over his alleged role in the release of "
+        "classified material."))
+    assert ("USA", "REQUEST", "GBR") in _happened(_events("The US wants the UK to extradite Assange, 47."))
+    assert not any(a == "REQUEST" for _, a, _ in _happened(_events("The US wants to extradite Assange.")))
+
+
+def test_an_adjunct_gerund_is_done_by_the_main_subject_and_a_threat_targets_the_threatened_act():
+    found = _happened(_events("Patrick Carlineo Jr., 55, could face up to 10 years in prison after pleading guilty "
+                              "to threatening to assault and murder a U.S. official."))
+    assert any(s.startswith("Patrick Carlineo") and a == "THREATEN" and t.startswith("USA") for s, a, t in found)
+
+
+def test_a_man_from_a_city_is_no_actor():
+    assert not _happened(_events("A New York man pleaded guilty Monday to threatening to kill U.S. Rep. Ilhan Omar."))
+
+
+def test_an_allegation_inside_a_dropped_investigation_is_not_the_investigators():
+    assert not _happened(_events("Sweden has dropped its investigation into a 2010 rape allegation against WikiLeaks "
+                                 "co-founder Julian Assange after a review of the evidence."))
+
+
+def test_an_allegation_about_an_event_targets_its_doer():
+    found = _happened(_events("The Democrats are alleging that Trump's call with his Ukrainian counterpart was "
+                              "irregular and inappropriate."))
+    assert any(a == "ACCUSE" and "Trump" in t for _, a, t in found)
+    assert any(a == "CONSULT" and t.startswith("UKR") for _, a, t in found)

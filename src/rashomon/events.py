@@ -28,6 +28,13 @@ NOUN_TARGET_PREPS = ("on", "against", "upon", "with", "to", "of", "into")
 # "will visit", "would attack": what is announced or foreseen has not happened (labelling rule:
 # intended events are not events); kept, marked negated, like a cancelled one
 INTENT_AUX = {"will", "would", "shall", "'ll", "wo"}
+# "could be deployed", "might attack": a possibility is not an event either (round 6); nor is a
+# clause introduced by "whether"/"if" ("whether the US and China could agree", "whether Trump
+# withheld aid"): it is asked or supposed, not asserted
+HYPOTHETICAL_AUX = {"could", "might", "may"}
+HYPOTHETICAL_MARKS = {"whether", "if"}
+# "some of Trump's decisions", "parts of Sudan": a partitive object stands for its "of" phrase
+PARTITIVES = {"some", "many", "all", "most", "several", "one", "part", "parts", "much", "each", "any", "none"}
 # words that may stand between a country's name and its organ ("Israel Defense Forces", "Sudan
 # Armed Forces"); any other ("Sudan People's Liberation Army", "Irish Republican Army") makes a
 # movement named after a people, not the state's organ
@@ -43,6 +50,7 @@ HERE = {"here"}
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "prof", "prof."}
 RELATIVE = {"that", "which", "who"}
+PERSON_NOUNS = {"man", "woman", "boy", "girl", "teen", "teenager", "resident", "person", "couple", "native", "youth"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class Lexicon:
     negators: frozenset[str]
     entourage: frozenset[str]
     support: frozenset[str] = frozenset()
+    reception: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=1)
@@ -69,7 +78,8 @@ def lexicon_from(data: dict) -> Lexicon:
     """A lexicon from its YAML structure: lets the build/tuning script try a lexicon before writing it."""
     return Lexicon(data["verbs"], data["nouns"], data["adjectives"], data["presence"], frozenset(data["cancel"]),
                    dict(data.get("collective", {})), frozenset(data.get("negators", [])),
-                   frozenset(data.get("entourage", [])), frozenset(data.get("support_verbs", [])))
+                   frozenset(data.get("entourage", [])), frozenset(data.get("support_verbs", [])),
+                   frozenset(data.get("reception_verbs", [])))
 
 
 @dataclass
@@ -210,6 +220,10 @@ class EventReader:
                 return self.actor_of_mention(owners[-1])
         # "the Israeli attack", "Israeli bombs": a nationality word stands for its country; other
         # modifiers ("the Oscar host") do not make their head an actor
+        if head.pos_ == "NOUN" and head.lemma_.lower() in PERSON_NOUNS:
+            # "a New York man", "a Texas woman": one unnamed person from a city or state is no actor
+            # (a country or a nationality still names a side: "a Palestinian man", "an American")
+            countries = [m for m in countries if geo.is_country(m.name) or geo.is_demonym(m.name)]
         if countries:
             return self.actor_of_mention(countries[0])
         for child in head.children:
@@ -282,10 +296,13 @@ class EventReader:
                 event = None
                 lemma = tok.lemma_.lower()
                 headline = _headline_verb(tok, self.lex.verbs)
-                if tok.pos_ in ("VERB",) and lemma in self.lex.verbs:
-                    event = self.verb_event(tok, sent, self.lex.verbs[lemma])
-                elif headline:
-                    event = self.verb_event(tok, sent, self.lex.verbs[headline])
+                if tok.pos_ in ("VERB",) and lemma in self.lex.verbs or headline:
+                    found = self.verb_events(tok, sent, self.lex.verbs[lemma if tok.pos_ == "VERB" and lemma in
+                                                                         self.lex.verbs else headline])
+                    for extra in found[1:]:
+                        if not _duplicate(extra, events):
+                            events.append(extra)
+                    event = found[0] if found else None
                 elif tok.pos_ in ("NOUN", "PROPN") and (lemma in self.lex.nouns or tok.lower_ in self.lex.nouns):
                     event = self.noun_event(tok, sent, self.lex.nouns.get(lemma) or self.lex.nouns[tok.lower_])
                 elif tok.pos_ == "ADJ" and lemma in self.lex.adjectives:
@@ -329,13 +346,24 @@ class EventReader:
         )
 
     def verb_event(self, verb: Token, sent: Span, entry: dict) -> Event | None:
+        found = self.verb_events(verb, sent, entry)
+        return found[0] if found else None
+
+    def verb_events(self, verb: Token, sent: Span, entry: dict) -> list[Event]:
+        """The events a lexicon verb reports: one per coordinated target ("accused the UK and the
+        US of meddling" is two accusations)."""
         particle = entry.get("particle")
         if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children):
-            return None
+            return []
+        if entry.get("object_xcomp") and not (
+                any(c.dep_ in ("dobj", "obj") for c in verb.children) and any(c.dep_ == "xcomp" for c in verb.children)
+                or any(c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                       and any(a.dep_ == "nsubj" for a in c.children) for c in verb.children)):
+            return []  # "wants to visit" is an intention; "wants the UK to extradite him" a demand
         action = entry["type"]
         if action is None and not any(c.dep_ == "prep" and c.lower_ in entry.get("prep_types", {})
                                       for c in verb.children):
-            return None  # a verb that is an event only with one of its prepositions
+            return []  # a verb that is an event only with one of its prepositions
         if entry.get("with_of") and any(c.dep_ == "prep" and c.lower_ == "of" for c in verb.children):
             action = entry["with_of"]
         for child in verb.children:
@@ -350,7 +378,7 @@ class EventReader:
                 objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
                 if any(self.actors(o) or self.lex.nouns.get(o.lemma_.lower(), {}).get("type", action) != action
                        for o in objects):
-                    return None
+                    return []
                 entry = {"type": action, "preps": [child.lower_]}
                 break
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or verb.dep_ == "acl" and verb.tag_ == "VBN"
@@ -372,7 +400,7 @@ class EventReader:
                 # "X fired rockets targeting Y": a weapon does what its user aims it at; the user is
                 # the subject of the verb the weapon is the object of
                 sources = [a for s in _subjects(verb.head.head) for a in self.actors(s)]
-            targets = self._verb_targets(verb, entry)
+            targets = self._verb_targets(verb, entry, sources[0] if sources else None)
         if not sources:
             # "Fighting between Sudan and South Sudan has escalated": the two sides of a gerund
             between = [a for c in verb.children if c.dep_ == "prep" and c.lower_ == "between"
@@ -382,7 +410,7 @@ class EventReader:
         if not targets and entry.get("symmetric") and len(sources) >= 2:
             targets = sources[1:2]  # "Moscow and Islamabad have been cooperating"
         elif entry.get("only_symmetric"):
-            return None
+            return []
         if not targets and entry.get("place_target"):
             place = self._where_place(verb, sources[0] if sources else None)
             targets = [place] if place else []
@@ -394,18 +422,44 @@ class EventReader:
                         targets = [place]
                         break
         if not sources or not targets:
-            return None
+            return []
         if action == "REQUEST" and _reports_fact(verb):
-            return None  # "Israel claimed Hamas was planning ...": an assertion, not a demand
-        location = None
-        if entry.get("mode") == "visit" and targets[0].place:
-            location = targets[0].name or targets[0].country
-        return self._make(verb, sent, entry, sources[0], targets[0], location, action)
+            return []  # "Israel claimed Hamas was planning ...": an assertion, not a demand
+        out = []
+        # "accused the UK and the US": one event per coordinated target of one kind (a conjunct of
+        # another kind is usually a title parsed as one: "CNN medical reporter and ... Gupta")
+        for target in [t for t in _distinct(targets) if t.kind == targets[0].kind]:
+            location = None
+            if entry.get("mode") == "visit" and target.place:
+                location = target.name or target.country
+            event = self._make(verb, sent, entry, sources[0], target, location, action)
+            if event:
+                out.append(event)
+        return out
 
-    def _verb_targets(self, verb: Token, entry: dict) -> list[Actor]:
+    def _verb_targets(self, verb: Token, entry: dict, source: Actor | None = None) -> list[Actor]:
         targets: list[Actor] = []
+        if entry.get("type") == "REQUEST":
+            # "sought Assange's extradition from the UK", "demanded an apology from Japan": the one
+            # asked is the "from" phrase, not what is asked for
+            holders = [verb, *(c for c in verb.children if c.dep_ in ("dobj", "obj"))]  # "from" on the object
+            targets = [a for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "from"
+                       for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
+            if targets:
+                return targets
+        if entry.get("type") == "THREATEN":
+            # "threatened to invade Sudan", "threatening to assault and murder a U.S. official":
+            # the one threatened is the object of the threatened act
+            acts = [x for x in verb.children if x.dep_ == "xcomp"] or [
+                p for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"
+                for p in c.children if p.dep_ in ("pobj", "pcomp")]  # "threatening to assault" parsed as a phrase
+            targets = [a for x in acts for v in [x, *x.conjuncts]
+                       for o in v.children if o.dep_ in ("dobj", "obj") for a in self.actors(o)]
+            if targets:
+                return targets
         for child in verb.children:
             if child.dep_ in ("dobj", "obj", "dative"):
+                child = _partitive(child)
                 targets = self._event_doer(child)
                 if targets is None:
                     targets = self.actors(child) or self._possessor(child) or self._nominal_agent(child)
@@ -432,7 +486,16 @@ class EventReader:
                     entry.get("type") != "REJECT" or any(c.dep_ == "ccomp" for c in child.children)):
                 # a denial rejects the one whose claim it denies ("denied Israel Defense Forces claims
                 # that ..."); "denied that the SAF had attacked" denies a fact and rejects no one
-                targets = [a for s in _subjects(child) for a in self.actors(s)]
+                subjects = _subjects(child)
+                targets = [a for s in subjects for a in self.actors(s)]
+                if not targets:
+                    # "alleged that Trump's call was irregular": a clause about an event accuses
+                    # whoever did it
+                    targets = [a for s in subjects for a in (self._event_doer(s) or [])]
+                if source is not None and source.country:
+                    # "warned that the Chinese government will not sit on its hands": the speaker's
+                    # own side in its clause is not the one acted on
+                    targets = [a for a in targets if a.country != source.country]
             if targets:
                 break
         return targets
@@ -465,6 +528,20 @@ class EventReader:
         return sources, targets
 
     def noun_event(self, noun: Token, sent: Span, entry: dict) -> Event | None:
+        if noun.dep_ in ("dobj", "obj") and noun.head.lemma_.lower() in self.lex.reception:
+            # "the United States faced Palestinian criticism", "drew condemnation from the UN": the
+            # subject undergoes the event, the noun's own actor does it
+            # the doer as a possessor, a nationality word or a "from"/"by" phrase; not a compound,
+            # which names a kind of charge here ("faces the DUI allegation")
+            own = next(iter(self._possessor(noun)), None) or next(
+                (self.actor_of_mention(m) for a in noun.children if a.i < noun.i and a.dep_ == "amod"
+                 for t in [a, *a.conjuncts]  # "international and Palestinian criticism"
+                 for m in self.mention_at(t.idx, t.idx + len(t.text)) if m.country and m.type != "PERSON"), None) \
+                or next(iter(self._nominal_agent(noun)), None)
+            targets = [a for s in _subjects(noun.head) for a in self.actors(s)]
+            if own is None or not targets:
+                return None
+            return self._make(noun, sent, entry, own, targets[0])
         between = any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children)
         head_entry = self.lex.verbs.get(noun.head.lemma_.lower()) or {}
         if noun.dep_ in ("dobj", "obj", "attr", "oprd", "pobj", "appos") and noun.head.pos_ in ("VERB", "AUX") and (
@@ -569,6 +646,13 @@ class EventReader:
                 found = [a for o in verb.children if o.dep_ == "nsubjpass" for a in self.actors(o)]
             return found[0] if found else None
         if noun.head.lower_ not in ("during", "in", "with", "by", "into"):
+            return None
+        before = noun.doc[noun.head.i - 1] if noun.head.i > 0 else None
+        if before is not None and before.pos_ == "NOUN" and before.head.i == verb.i and before.dep_ in ("dobj", "obj") \
+                and noun.head.lower_ == "into" and before.lemma_.lower() not in self.lex.nouns:
+            # "dropped its investigation into a rape allegation" with "into" hung on the verb: the
+            # phrase right after the object is the object's (the parser's commonest error); not
+            # after an event noun ("expanded its air strikes into a ground offensive")
             return None
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
             # "three Palestinians were killed in an air strike": a passive verb's subject is who
@@ -705,7 +789,8 @@ class EventReader:
             node, steps = node.head, steps + 1
         if node.pos_ not in ("VERB", "AUX"):
             return False
-        return any(c.dep_ == "aux" and c.lower_ in INTENT_AUX for c in node.children)
+        return any(c.dep_ == "aux" and c.lower_ in INTENT_AUX | HYPOTHETICAL_AUX
+                   or c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARKS for c in node.children)
 
     def negated(self, trigger: Token) -> bool:
         """Negation ("did not visit"), a cancellation of the planned event ("but cancelled the
@@ -735,9 +820,15 @@ class EventReader:
         while ancestor.i != ancestor.head.i and steps < 4:
             if ancestor.lemma_.lower() in self.lex.negators:
                 return True
+            if ancestor.pos_ in ("VERB", "AUX") and any(c.dep_ == "acomp" and c.lemma_.lower() in self.lex.negators
+                                                        for c in ancestor.children):
+                return True  # "remained averse to developing cooperation" with "to" hung on the verb
             if ancestor.pos_ in ("VERB", "AUX") and ancestor.dep_ not in ("pcomp", "xcomp", "acomp"):
                 break
             ancestor, steps = ancestor.head, steps + 1
+        if ancestor.i != trigger.i and ancestor.pos_ in ("VERB", "AUX") and any(
+                c.dep_ == "acomp" and c.lemma_.lower() in self.lex.negators for c in ancestor.children):
+            return True
         # a root trigger is its own head: "Sudan denied the claims" is a rejection, not a denied one
         return ancestor.i != trigger.i and ancestor.lemma_.lower() in self.lex.negators
 
@@ -815,7 +906,12 @@ def _reports_fact(verb: Token) -> bool:
     return False
 
 
-def _controller(verb: Token, depth: int = 3) -> list[Token]:
+# prepositions of an adjunct gerund whose doer is the main clause's subject ("could face prison
+# after pleading guilty to threatening ...")
+ADJUNCT_PREPS = ("after", "before", "while", "since", "without", "despite", "upon", "by")
+
+
+def _controller(verb: Token, depth: int = 5) -> list[Token]:
     """Who does what a subjectless verb names, found up the chain of verbs that govern it:
     "Sudan decided to continue bombing Y" (subject control, through xcomp chains), "X urged Israel
     to halt" / "X accused Sudan of bombing Y" / "X blamed Y for attacking" (object control: the
@@ -827,15 +923,17 @@ def _controller(verb: Token, depth: int = 3) -> list[Token]:
         if node.dep_ in ("xcomp", "conj", "advcl"):
             governor = node.head
         elif node.dep_ == "pcomp" and node.head.dep_ == "prep" \
-                and node.head.lower_ in ("of", "for", "from", "against", "with"):
+                and node.head.lower_ in ("of", "for", "from", "against", "with", "to", *ADJUNCT_PREPS):
             governor = node.head.head
+            if governor.pos_ == "ADJ" and governor.dep_ == "acomp":
+                governor = governor.head  # "pleaded guilty to threatening": the adjective's verb
         else:
             return []
         if governor.pos_ not in ("VERB", "AUX"):
             return []
         if governor.dep_ == "acl" and governor.tag_ == "VBN":
             return [governor.head]  # "Sudan, accused of bombing Yida, ...": the noun the participle describes
-        if node.dep_ != "conj":
+        if node.dep_ != "conj" and not (node.dep_ == "pcomp" and node.head.lower_ in ADJUNCT_PREPS):
             # "urged Israel to halt", "called on Sudan to stop": the object (or the object of
             # "on") is who is to act
             objects = [c for c in governor.children if c.dep_ in ("dobj", "obj")] or (
@@ -848,6 +946,25 @@ def _controller(verb: Token, depth: int = 3) -> list[Token]:
             return subs
         node = governor
     return []
+
+
+def _partitive(obj: Token) -> Token:
+    """"applauded some of Trump's decisions": the object of a partitive is its "of" phrase."""
+    if obj.lower_ in PARTITIVES:
+        for c in obj.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return p
+    return obj
+
+
+def _distinct(actors: list[Actor]) -> list[Actor]:
+    out: list[Actor] = []
+    for a in actors:
+        if all(a.code != b.code for b in out):
+            out.append(a)
+    return out
 
 
 def _span_without_conjuncts(head: Token) -> list[Token]:
