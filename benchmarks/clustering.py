@@ -61,6 +61,16 @@ stream-order noise:
   pairwise feature interactions: 0.905 (C=1), 0.890 (C=10); a 10-feature subset: 0.909 ± 0.010;
   on-policy (DAgger-style) training pairs: 0.896; 4 tuning orders: 0.904; smoothed threshold
   curve: 0.909; 6 training orders: 0.909; class-balanced weights: 0.911 ± 0.011.
+Story merging and other decisions (benchmarks/clustering_variants.py re-runs each; every knob
+chosen per fold on training topics). The oracle shows the headroom is real, no rule reaches it:
+  oracle merge of stories with the same majority gold subtopic (an upper bound): 0.952 ± 0.013;
+  merge A with the article's other top-3 candidate B when P(article, B) >= tau: 0.915 ± 0.010;
+  the same, join threshold and tau swept jointly: 0.911 ± 0.006;
+  merge when the join logistic on A's centroid-as-article vs B >= tau: 0.910 ± 0.013;
+  merge when both of the two rules above agree: 0.915 ± 0.010 (P 0.915, R 0.916);
+  logistic merge model on story-pair features (labels: same majority subtopic): 0.909 ± 0.017;
+  HistGradientBoosting join decision on the 16 features: 0.904 ± 0.008 (training F1 ~0.95);
+  margin over the best other candidate (+ base probability) as features: 0.906 ± 0.008.
 The worst held-out topics are pairs whose names match and whose framing is nearly the same
 (10: Angels vs Red Sox offer to Teixeira, 5: Cheeks fired 2008 vs hired 2005, 7: Klitschko vs
 Rahman 2008 vs Thompson 2012, 35, 38). There, one article's early join decides the story.

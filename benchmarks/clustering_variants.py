@@ -1,0 +1,373 @@
+"""Clustering variants measured against the shipped `StoryClusterer` (issue 5), kept so every
+number in benchmarks/clustering.py's "measured and dropped" list can be re-run.
+
+Same protocol as benchmarks/clustering.py: 5 leave-topics-out folds, the fold's logistic
+weights and join threshold from `train_cluster.cross_validate`, every knob a variant adds chosen
+per fold on the *training* topics only (BCubed F1 sweep over TUNE_SEEDS orders; model weights
+from TRAIN_SEEDS orders), the whole stream clustered in stream orders 7-11 and the held-out
+topics scored out-of-fold. Printed: mean ± sd of BCubed F1 over the 5 orders.
+
+Variants (`python benchmarks/clustering_variants.py NAME ...`; no name: list them; `all`: every
+one, about 15 minutes on 2 shared cores):
+
+* shipped      — the product as is (the reference: 0.910 ± 0.016).
+* oracle       — headroom of story merging: after the stream, merge every pair of stories whose
+                 majority gold subtopic is the same (uses gold labels; an upper bound only).
+* bridge       — story merging through the joining article: after an article joins story A,
+                 merge A with each of its other top-3 candidates B whose join probability for the
+                 article is >= tau (tau per fold on training topics; "never" is on the grid).
+* bridge_joint — the same with the join threshold and tau swept jointly (merging adds recall, so
+                 a stricter join threshold might buy back precision).
+* centroid     — story-to-story merging with the join model: A's centroid (normalised sums, mean
+                 embedding, years, latest date) scored against B as if it were an article;
+                 merge when P >= tau (tau per fold).
+* both         — merge only when both the bridge and the centroid rule agree (tau1, tau2 per fold).
+* merge_model  — a logistic merge model on story-pair features (the centroid features, both
+                 sizes, the article's probability for A and for B, whether A is new), trained on
+                 pairs met while clustering the training topics for real (label: same majority
+                 gold subtopic), tau per fold.
+* hgb          — HistGradientBoostingClassifier instead of the logistic for the join decision,
+                 on the same 16 features and replayed pairs; threshold swept per fold.
+* margin       — a relative feature: the candidate's base probability minus the best other
+                 candidate's (and the base probability itself) added to the logistic's 16
+                 features; weights and threshold refitted per fold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import statistics
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bcubed import bcubed  # noqa: E402
+from clustering import STREAM_SEEDS, out_of_fold  # noqa: E402
+from ecbplus import load_docs, load_items, stream  # noqa: E402
+from train_cluster import FEATURES, THRESHOLDS, TRAIN_SEEDS, TUNE_SEEDS, cross_validate, memoise_vectors  # noqa: E402
+
+from rashomon.cluster import KEY_SPACES, SPACES, ClusterItem, ClusterParams, StoryClusterer, _event_date, _Story, features, vectors  # noqa: E402
+
+NEVER = 9.0  # a merge threshold no probability reaches: "do not merge" is always on the grid
+console = Console()
+
+
+# -- merging clusterer -----------------------------------------------------------------------
+
+MergeRule = Callable[["MergingClusterer", _Story, _Story, "float | None", float], bool]
+
+
+class MergingClusterer(StoryClusterer):
+    """The shipped clusterer plus a merge step: after an article joins story A, each of the
+    article's other top-`top_m` candidates B is offered to `rule(self, A, B, p_A, p_B)`
+    (p_A None when A was just opened) and merged with A when it says so."""
+
+    def __init__(self, params: ClusterParams, rule: MergeRule | None = None, top_m: int = 3) -> None:
+        super().__init__(params)
+        self.rule, self.top_m = rule, top_m
+
+    def add(self, item: ClusterItem) -> str:
+        vecs = vectors(item, self.params)
+        date = _event_date(item)
+        scored = []
+        for story in self._candidates(vecs, item.published):
+            feats, dots = features(story, vecs, date)
+            scored.append((self.probability(feats, self._decay(story, item.published)), story, dots))
+        scored.sort(key=lambda t: -t[0])
+        if not scored or scored[0][0] < self.params.threshold:
+            best, dots, best_p = self._open(None), {}, None
+        else:
+            best_p, best, dots = scored[0]
+        self._join(best, item, vecs, dots)
+        if self.rule is not None:
+            for p, other, _ in [s for s in scored if s[1] is not best][: self.top_m]:
+                if other.id in self._stories and best.id in self._stories and self.rule(self, best, other, best_p, p):
+                    best = self._merge(best, other)
+        return self._assignment[item.doc_id]
+
+    def _merge(self, a: _Story, b: _Story) -> _Story:
+        """Fold the smaller story into the larger one; returns the survivor."""
+        if len(a.docs) > len(b.docs):
+            a, b = b, a
+        b.docs.extend(a.docs)
+        for space, total in a.sums.items():
+            tb = b.sums.setdefault(space, {})
+            for t, v in total.items():
+                tb[t] = tb.get(t, 0.0) + v
+            if space in SPACES:
+                b.sq[space] = sum(v * v for v in tb.values())
+        if a.emb.size:
+            b.emb = b.emb + a.emb if b.emb.shape == a.emb.shape else a.emb.copy()
+            b.emb_sq = float(b.emb @ b.emb)
+        ents = b.sums["ent"]
+        if ents:
+            top = max(ents, key=ents.__getitem__)
+            b.top = [top, ents[top]]
+        if a.dates:
+            b.dates = [min(a.dates[0], b.dates[0]), max(a.dates[1], b.dates[1])] if b.dates else list(a.dates)
+        for space in KEY_SPACES:
+            for term in a.sums.get(space, ()):
+                posting = self._postings.get(f"{space}:{term}")
+                if posting is not None and a.id in posting:
+                    del posting[a.id]
+                    posting.pop(b.id, None)
+                    posting[b.id] = None
+        for d in a.docs:
+            self._assignment[d] = b.id
+        del self._stories[a.id]
+        return b
+
+
+def centroid_vecs(story: _Story) -> dict:
+    """A story as if it were one article: its normalised sums, years and mean embedding."""
+    out: dict = {}
+    for space in SPACES:
+        total = story.sums.get(space, {})
+        norm = math.sqrt(sum(v * v for v in total.values()))
+        out[space] = {t: v / norm for t, v in total.items()} if norm else {}
+    out["year"] = dict(story.sums.get("year", {}))
+    out["emb"] = story.emb / math.sqrt(story.emb_sq) if story.emb_sq > 0 else np.zeros(0)
+    return out
+
+
+def centroid_features(a: _Story, b: _Story) -> dict[str, float]:
+    date = dt.date.fromisoformat(a.dates[1]) if a.dates else None
+    return features(b, centroid_vecs(a), date)[0]
+
+
+PAIR = [f for f in FEATURES if f != "log_size"] + ["log_size_a", "log_size_b", "p_a", "p_b", "new_a"]
+
+
+def pair_row(a: _Story, b: _Story, p_a: float | None, p_b: float) -> list[float]:
+    f = centroid_features(a, b)
+    f.update(log_size_a=math.log(len(a.docs)), log_size_b=math.log(len(b.docs)), p_a=p_a or 0.0, p_b=p_b,
+             new_a=float(p_a is None))
+    return [f[k] for k in PAIR]
+
+
+# -- the protocol ------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self) -> None:
+        memoise_vectors()
+        docs = load_docs()
+        self.gold = {d["doc_id"]: d["subtopic"] for d in docs}
+        self.topic = {d["doc_id"]: d["topic"] for d in docs}
+        self.items = load_items(docs)
+        self.folds = cross_validate(self.items, self.gold, self.topic)
+
+    def train_items(self, held: set[str]) -> list[ClusterItem]:
+        return [i for i in self.items if self.topic[i.doc_id] not in held]
+
+    def tune_f1(self, run: Callable[[list[ClusterItem]], list[list[str]]], train: list[ClusterItem]) -> float:
+        return statistics.mean(bcubed(run(stream(train, s)), self.gold)[2] for s in TUNE_SEEDS)
+
+    def evaluate(self, run_for_fold: Callable[[set[str], ClusterParams], Callable[[list[ClusterItem]], list[list[str]]]]) -> dict:
+        """run_for_fold(held, fold params) -> (order -> clusters), fitted on training topics only."""
+        runs = [(held, run_for_fold(held, params)) for held, params in self.folds]
+        per_seed = []
+        for seed in STREAM_SEEDS:
+            order = stream(self.items, seed)
+            per_seed.append(out_of_fold([(held, run(order)) for held, run in runs], self.gold, self.topic))
+        out = {k: statistics.mean(s[k] for s in per_seed) for k in ("bcubed_p", "bcubed_r", "bcubed_f1")}
+        out["sd"] = statistics.stdev(s["bcubed_f1"] for s in per_seed)
+        return out
+
+
+def cluster_with(params: ClusterParams, rule: MergeRule | None = None) -> Callable[[list[ClusterItem]], list[list[str]]]:
+    def run(order: list[ClusterItem]) -> list[list[str]]:
+        c = MergingClusterer(params, rule)
+        for item in order:
+            c.add(item)
+        return c.stories()
+    return run
+
+
+def swept(bench: Bench, held: set[str], candidates: dict) -> Callable:
+    """The candidate run with the best training F1 (TUNE_SEEDS orders on training topics)."""
+    train = bench.train_items(held)
+    return max(candidates.values(), key=lambda run: bench.tune_f1(run, train))
+
+
+# -- variants --------------------------------------------------------------------------------
+
+
+def v_shipped(bench: Bench) -> dict:
+    return bench.evaluate(lambda held, params: cluster_with(params))
+
+
+def v_oracle(bench: Bench) -> dict:
+    def run_for(held, params):
+        base = cluster_with(params)
+
+        def run(order):
+            merged: dict[str, list[str]] = {}
+            for c in base(order):
+                merged.setdefault(Counter(bench.gold[d] for d in c).most_common(1)[0][0], []).extend(c)
+            return list(merged.values())
+        return run
+    return bench.evaluate(run_for)
+
+
+def bridge(tau: float) -> MergeRule:
+    return lambda s, a, b, p_a, p_b: p_b >= tau
+
+
+def centroid(tau: float) -> MergeRule:
+    return lambda s, a, b, p_a, p_b: s.probability(centroid_features(a, b)) >= tau
+
+
+def v_bridge(bench: Bench) -> dict:
+    taus = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, NEVER)
+    return bench.evaluate(lambda held, params: swept(bench, held, {t: cluster_with(params, bridge(t)) for t in taus}))
+
+
+def v_bridge_joint(bench: Bench) -> dict:
+    grid = [(thr, tau) for thr in (0.2, 0.3, 0.4, 0.5, 0.6) for tau in (0.8, 0.9, 0.95, NEVER)]
+    return bench.evaluate(lambda held, params: swept(
+        bench, held, {g: cluster_with(dataclasses.replace(params, threshold=g[0]), bridge(g[1])) for g in grid}))
+
+
+def v_centroid(bench: Bench) -> dict:
+    taus = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, NEVER)
+    return bench.evaluate(lambda held, params: swept(bench, held, {t: cluster_with(params, centroid(t)) for t in taus}))
+
+
+def v_both(bench: Bench) -> dict:
+    grid = [(t1, t2) for t1 in (0.5, 0.7, 0.9) for t2 in (0.7, 0.9, 0.95)] + [(NEVER, NEVER)]
+
+    def rule(t1: float, t2: float) -> MergeRule:
+        return lambda s, a, b, p_a, p_b: bridge(t1)(s, a, b, p_a, p_b) and centroid(t2)(s, a, b, p_a, p_b)
+    return bench.evaluate(lambda held, params: swept(bench, held, {g: cluster_with(params, rule(*g)) for g in grid}))
+
+
+def v_merge_model(bench: Bench) -> dict:
+    def run_for(held, params):
+        train = bench.train_items(held)
+        X, y = [], []
+
+        def majority(story):
+            return Counter(bench.gold[d] for d in story.docs).most_common(1)[0][0]
+
+        def log(s, a, b, p_a, p_b):
+            X.append(pair_row(a, b, p_a, p_b))
+            y.append(int(majority(a) == majority(b)))
+            return False
+        for seed in TRAIN_SEEDS:
+            cluster_with(params, log)(stream(train, seed))
+        model = LogisticRegression(C=1.0, max_iter=5000).fit(np.array(X), np.array(y))
+
+        def rule(tau):
+            return lambda s, a, b, p_a, p_b: model.predict_proba(np.array([pair_row(a, b, p_a, p_b)]))[0, 1] >= tau
+        taus = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
+        return swept(bench, held, {t: cluster_with(params, rule(t)) for t in taus})
+    return bench.evaluate(run_for)
+
+
+class ModelClusterer(StoryClusterer):
+    """The join decision by any sklearn classifier over the candidate feature rows."""
+
+    def __init__(self, params: ClusterParams, model, rows: Callable, threshold: float) -> None:
+        super().__init__(params)
+        self.model, self.rows, self.thr = model, rows, threshold
+
+    def add(self, item: ClusterItem) -> str:
+        vecs = vectors(item, self.params)
+        date = _event_date(item)
+        cands = self._candidates(vecs, item.published)
+        best, dots = None, {}
+        if cands:
+            fd = [features(s, vecs, date) for s in cands]
+            p = self.model.predict_proba(self.rows(self.params, [f for f, _ in fd]))[:, 1]
+            i = int(np.argmax(p))
+            if p[i] >= self.thr:
+                best, dots = cands[i], fd[i][1]
+        if best is None:
+            best = self._open(None)
+        self._join(best, item, vecs, dots)
+        return best.id
+
+
+def plain_rows(params: ClusterParams, feats: list[dict]) -> np.ndarray:
+    return np.array([[f[k] for k in FEATURES] for f in feats])
+
+
+def margin_rows(params: ClusterParams, feats: list[dict]) -> np.ndarray:
+    """The 16 features plus the base probability and its margin over the best other candidate."""
+    F = plain_rows(params, feats)
+    w = np.array([params.weights[f] for f in FEATURES])
+    p = 1 / (1 + np.exp(-np.clip(F @ w + params.bias, -50, 50)))
+    top2 = np.sort(p)[::-1][:2]
+    other = np.zeros(1) if len(p) == 1 else np.where(p >= top2[0], top2[1], top2[0])
+    return np.column_stack([F, p - other, p])
+
+
+def model_variant(bench: Bench, make_model: Callable, rows: Callable) -> dict:
+    def run_for(held, params):
+        train = bench.train_items(held)
+        X, y = [], []
+        for seed in TRAIN_SEEDS:  # replayed gold stories, exactly as train_cluster.fit_weights
+            c = StoryClusterer(params)
+            for item in stream(train, seed):
+                cf = c.candidate_features(item)
+                if cf:
+                    X.extend(rows(params, [f for _, f in cf]))
+                    y.extend(int(sid == bench.gold[item.doc_id]) for sid, _ in cf)
+                c.force(item, bench.gold[item.doc_id])
+        model = make_model().fit(np.array(X), np.array(y))
+
+        def run(thr):
+            def go(order):
+                c = ModelClusterer(params, model, rows, thr)
+                for item in order:
+                    c.add(item)
+                return c.stories()
+            return go
+        return swept(bench, held, {t: run(t) for t in THRESHOLDS})
+    return bench.evaluate(run_for)
+
+
+def v_hgb(bench: Bench) -> dict:
+    return model_variant(bench, lambda: HistGradientBoostingClassifier(
+        max_iter=150, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=40, random_state=0), plain_rows)
+
+
+def v_margin(bench: Bench) -> dict:
+    return model_variant(bench, lambda: LogisticRegression(C=10.0, max_iter=5000), margin_rows)
+
+
+VARIANTS = {name[2:]: fn for name, fn in globals().items() if name.startswith("v_")}
+
+
+def main(names: list[str]) -> None:
+    if not names:
+        console.print("variants: " + ", ".join(VARIANTS) + "  (or 'all'); see the module docstring")
+        return
+    names = list(VARIANTS) if names == ["all"] else names
+    bench = Bench()
+    table = Table(title=f"clustering variants, out-of-fold BCubed, mean ± sd over stream seeds {STREAM_SEEDS}")
+    for col in ("variant", "P", "R", "F1"):
+        table.add_column(col, justify="left" if col == "variant" else "right")
+    for name in names:
+        r = VARIANTS[name](bench)
+        console.print(f"{name}: P {r['bcubed_p']:.3f} R {r['bcubed_r']:.3f} F1 {r['bcubed_f1']:.3f} ± {r['sd']:.3f}")
+        table.add_row(name, f"{r['bcubed_p']:.3f}", f"{r['bcubed_r']:.3f}", f"{r['bcubed_f1']:.3f} ± {r['sd']:.3f}")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
