@@ -6,6 +6,12 @@ by how rare they are in the story and in English. Aligned claims from independen
 agree are *corroborated*; claims no other source states are *single-source*; aligned claims whose
 slot values cannot both be true (another role for the same visit, another number, date, place,
 or a negation) are *disputed*, with each side's value and span.
+
+One fact means: the claims are closely aligned (their frames, what they say leaving out slot
+values, reach the dispute threshold), or they are loosely aligned (similar in what they are
+about) *and* state nothing incompatible: a claim and one that denies it, or that gives another
+figure, place, office or ordinal, are two facts when their frames are too far apart for a dispute,
+never corroboration (`compatible_join`).
 """
 
 from __future__ import annotations
@@ -48,6 +54,55 @@ DISPUTE_THRESHOLD = DEFAULT.dispute
 
 Similarity = Callable[[Claim, Claim], float]
 """A pluggable claim similarity in [0, 1] (e.g. sentence embeddings), mixed in by `compare(similarity=...)`."""
+
+JoinRule = Callable[[Claim, Claim, Mapping[str, str]], bool]
+"""Whether two *loosely* aligned claims (similar enough to align, frames below the dispute
+threshold) may still be one fact. Closely aligned claims are always one fact: there a difference
+in a slot is a dispute."""
+
+
+def similarity_join(a: Claim, b: Claim, entity_of: Mapping[str, str]) -> bool:
+    """The first version's rule: similarity alone makes one fact."""
+    return True
+
+
+JOIN_SLOTS = ("negation", "number", "place", "role", "ordinal")
+"""The slots a loose alignment must agree on. Person and date are left out, chosen on the dev split
+of benchmarks/divergence.py: each only broke true agreements there, because a name can be a
+description resolution cannot tie to the person ("Deep Throat suspect found dead in hotel" /
+"Watergate figure Fred LaRue found dead in hotel") and a clause often dates two events ("rattled
+Papua Wednesday, days after a quake killed one person" / "the quakes in Papua on Sunday")."""
+
+
+def conflicts_on(a: Claim, b: Claim, entity_of: Mapping[str, str], slots: Sequence[str]) -> bool:
+    """Do the claims conflict on any of `slots` (negation read as `_negation_differs`)?"""
+    return any(c.slot in slots for c in slot_conflicts(a, b, entity_of, negation=_negation_differs))
+
+
+def compatible_join(a: Claim, b: Claim, entity_of: Mapping[str, str]) -> bool:
+    """Loosely aligned claims are one fact only if nothing they state is incompatible.
+
+    Below the dispute threshold the frames are too far apart to call a different slot value a
+    contradiction, so the pair is not disputed; but it is not corroboration either: of two reports
+    one of which denies what the other affirms, or that give another figure, place, office or
+    ordinal, neither confirms the other. Such a pair is two facts, each single-source unless
+    something else backs it ("Moscow had for long remained averse to developing defence cooperation
+    with Islamabad" does not corroborate "Pakistan has ongoing defence cooperation with Russia").
+    The slots checked are `JOIN_SLOTS`."""
+    return not conflicts_on(a, b, entity_of, JOIN_SLOTS)
+
+
+def all_slots_join(a: Claim, b: Claim, entity_of: Mapping[str, str]) -> bool:
+    """`compatible_join` on every slot, person and date included (scored, not shipped: see `JOIN_SLOTS`)."""
+    return not conflicts_on(a, b, entity_of, (*JOIN_SLOTS, "person", "date"))
+
+
+JOIN_RULES: dict[str, JoinRule] = {
+    "similarity": similarity_join,  # the first version
+    "compatible": compatible_join,  # shipped
+    "all slots": all_slots_join,
+}
+DEFAULT_JOIN: JoinRule = compatible_join
 
 
 @functools.lru_cache(maxsize=65536)
@@ -147,11 +202,14 @@ def _candidates(items: Sequence[_Item], thresholds: Thresholds, similarity_fn: S
 
 
 def compare(claims: Sequence[Claim], source_of: Mapping[str, int], entity_of: Mapping[str, str],
-            thresholds: Thresholds = DEFAULT, similarity_fn: Similarity | None = None) -> list[Fact]:
+            thresholds: Thresholds = DEFAULT, similarity_fn: Similarity | None = None,
+            join: JoinRule | None = None) -> list[Fact]:
     """Facts of one story. `source_of` maps document id -> independent source group.
 
     `similarity_fn`, when given, is averaged with the lexical similarity (an embedding model can
-    be plugged in here without touching the verdict rules)."""
+    be plugged in here without touching the verdict rules). `join` decides whether loosely aligned
+    claims are one fact (default `compatible_join`)."""
+    join = join or DEFAULT_JOIN
     items = []
     for c in claims:
         toks = claim_tokens(c, entity_of)
@@ -174,7 +232,7 @@ def compare(claims: Sequence[Claim], source_of: Mapping[str, int], entity_of: Ma
             s, f = (s + extra) / 2, (f + extra) / 2
         if s >= thresholds.measure and victims[i] and victims[j]:
             toll_pairs.append((i, j))
-        if s >= thresholds.align or f >= thresholds.dispute:
+        if f >= thresholds.dispute or (s >= thresholds.align and join(a.claim, b.claim, entity_of)):
             pairs.append((max(s, f), i, j))
             frames[(i, j)] = f
 
@@ -374,7 +432,25 @@ def _person_value(claim: Claim, slot: str, entity_of: Mapping[str, str], ents: s
     return _value(claim, None, claim.text)
 
 
-def slot_conflicts(a: Claim, b: Claim, entity_of: Mapping[str, str]) -> list[Conflict]:
+def _negation_differs(a: Claim, b: Claim) -> bool:
+    """One claim denies what the other affirms. A negation both clauses hold is not a difference,
+    even when the parser hung the clauses from different heads ("details of the acquisition,
+    announced Nov. 12, were not disclosed" vs "... were not disclosed")."""
+    if _polarity_differs(a, b):
+        return True
+    if a.negated == b.negated:
+        return False
+    neg_a = {v for v, n in getattr(a, "polarity", None) or [] if n}
+    neg_b = {v for v, n in getattr(b, "polarity", None) or [] if n}
+    return not neg_a & neg_b
+
+
+def _heads_negation_differs(a: Claim, b: Claim) -> bool:
+    return a.negated != b.negated or _polarity_differs(a, b)
+
+
+def slot_conflicts(a: Claim, b: Claim, entity_of: Mapping[str, str],
+                   negation: Callable[[Claim, Claim], bool] = _heads_negation_differs) -> list[Conflict]:
     """The slots on which two aligned claims cannot both be true."""
     out: list[Conflict] = []
     pa, pb = _persons(a, entity_of), _persons(b, entity_of)
@@ -402,7 +478,7 @@ def slot_conflicts(a: Claim, b: Claim, entity_of: Mapping[str, str]) -> list[Con
         out.append(Conflict("place", [_value(a, a.subject_span, ", ".join(map(geo.country_name, sa))),
                                       _value(b, b.subject_span, ", ".join(map(geo.country_name, sb)))]))
     hedged = "possible" in {getattr(a, "modality", None), getattr(b, "modality", None)}
-    if (a.negated != b.negated or _polarity_differs(a, b)) and not hedged:
+    if negation(a, b) and not hedged:
         out.append(Conflict("negation", [_value(a, None, "negated" if a.negated else "affirmed"),
                                          _value(b, None, "negated" if b.negated else "affirmed")]))
     if a.ordinal and b.ordinal and a.ordinal != b.ordinal:
@@ -579,8 +655,9 @@ class PreparedPair:
     source_of: dict[str, int]
     entity_of: dict[str, str]
 
-    def compare(self, thresholds: Thresholds = DEFAULT, similarity_fn: Similarity | None = None) -> list[Fact]:
-        return compare(self.claims, self.source_of, self.entity_of, thresholds, similarity_fn)
+    def compare(self, thresholds: Thresholds = DEFAULT, similarity_fn: Similarity | None = None,
+                join: JoinRule | None = None) -> list[Fact]:
+        return compare(self.claims, self.source_of, self.entity_of, thresholds, similarity_fn, join)
 
 
 def prepare_text_pairs(pairs: Sequence[tuple[str, str]], published: str | None = None) -> list[PreparedPair]:
