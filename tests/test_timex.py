@@ -24,6 +24,10 @@ PUBLISHED = dt.date(2013, 8, 29)  # a Thursday
         ("The plant closed two years ago.", "two years ago", "2011", "year"),
         ("Troops leave Afghanistan in 2014.", "2014", "2014", "year"),
         ("The quake struck on 3 March.", "3 March", "2013-03-03", "day"),
+        # "as scheduled" says a plan was kept, not that the day is to come (ECB+ Turkmen election report)
+        ("The 4th parliamentary election of Turkmenistan ended Sunday evening as scheduled, said reports "
+         "from Ashgabat, Turkmenistan's capital.", "Sunday", "2013-08-25", "day"),
+        ("The vote is scheduled for Sunday.", "Sunday", "2013-09-01", "day"),
     ],
 )
 def test_expression_resolved_against_publish_date(sentence, expression, value, granularity):

@@ -62,9 +62,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _FUTURE_CUE = re.compile(
-    r"\b(will|shall|would|'ll|is to|are to|is due|are due|scheduled|plans? to|expected to|next|upcoming|looming|"
+    r"\b(will|shall|would|'ll|is to|are to|is due|are due|(?<!as )(?<!than )scheduled|plans? to|expected to|next|upcoming|looming|"
     r"(?:advances?|set|poised|slated) to)\b|’ll", re.I)
 FUTURE_REACH = 60  # characters after a date in which a future cue still speaks of it
+# ("as scheduled", "earlier than scheduled" say a plan was kept or broken, not that it is to come)
 _PAST_REPORT = re.compile(r"\b(said|announced|told|reported|added|confirmed|stated|wrote|tweeted)\s*$", re.I)
 # Head-of-article dates that only metadata lines use: "9 / 10 / 2010", URL paths "/2012/12/23/", "20130308".
 _NUMERIC_DATE = re.compile(r"(?<![\d/])(?P<a>[01]?\d)\s?/\s?(?P<b>[0-3]?\d)\s?/\s?(?P<year>(?:19|20)\d\d)\b")
