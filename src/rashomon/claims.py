@@ -43,9 +43,18 @@ class Measure(Quantity):
     """A number a claim states, with what it measures: the unit, or "age"/"magnitude", and the
     verb it hangs from ("kill" in "killing 10 people", "injure" in "injuring 80"), so that
     comparison pairs the death toll of one report with the death toll of another, not with its
-    count of injured."""
+    count of injured.
+
+    `counts` is the noun a count quantifies, as a lemma ("co-worker" for "three co-workers", "day"
+    for "five days of rioting"), None when the number stands alone ("killing two", "24 dead").
+    `predicate` is the class of the verb whose subject or object the count is ("shoot" for "shot
+    three co-workers", "death" for "killing two"), None when no verb governs it ("home to 120,000
+    people"). Two numbers are figures of one thing only when `comparable` says so: "shot three
+    co-workers" and "killed two co-workers" count the same noun under different predicates, two facts."""
 
     measures: str | None = None
+    counts: str | None = None
+    predicate: str | None = None
 
 
 @dataclass
@@ -80,12 +89,48 @@ ORDINAL = re.compile(r"\b(?P<ord>first|second|third|fourth|fifth|sixth|seventh|e
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
 
 
-def _clause_heads(sent: Span) -> list[Token]:
-    """Verbs that head their own statement: the root and verbs coordinated with it."""
+def _main_verb(sent: Span) -> Token:
+    """The verb that heads the sentence's own statement.
+
+    Usually the parse root. But spaCy now and then makes a reduced relative the root: in
+    "Financial details of the acquisition, announced Nov. 12, were not disclosed" it reads
+    "announced" as the main verb (subject "details") and "were not disclosed" as a verb coordinated
+    with it, so the claim would be about an announcement and lose its negation. A participle set off
+    by a comma right after its subject, with no auxiliary of its own, followed (after a comma, with no
+    conjunction) by a finite verb phrase with its own tense and no subject of its own, modifies that
+    subject; the finite verb is the main verb. A reduced relative must never head the sentence's claim."""
     root = sent.root
-    heads = [root]
+    doc = sent.doc
+    if root.tag_ not in ("VBN", "VBD") or root.i == sent.start or doc[root.i - 1].text != ",":
+        return root
+    if any(c.dep_ in ("aux", "auxpass") for c in root.children):
+        return root  # "Details were announced Nov. 12, ...": a verb of its own clause
+    if not any(c.dep_ in ("nsubj", "nsubjpass") and c.i < root.i for c in root.children):
+        return root
+    for verb in root.children:
+        if verb.dep_ not in ("conj", "ccomp") or verb.i < root.i or verb.pos_ not in ("VERB", "AUX"):
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+            continue  # a subject of its own: two statements ("X, announced Y, Z said ...")
+        start = verb.left_edge.i
+        between = doc[root.i + 1: start]
+        if not len(between) or between[-1].text != "," or any(t.dep_ in ("cc", "preconj") for t in between):
+            continue
+        # a finite verb phrase of its own tense ("were not disclosed", "values the deal"); a bare past
+        # verb may be one more verb of a list ("Hiller, a suspended employee, returned Thursday
+        # evening, gunned down two women"), not a main verb
+        finite = verb.tag_ in ("VBZ", "VBP") or any(
+            c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in verb.children)
+        if finite:
+            return verb
+    return root
+
+
+def _clause_heads(sent: Span) -> list[Token]:
+    """Verbs that head their own statement: the main verb and verbs coordinated with it."""
+    heads = [_main_verb(sent)]
     for tok in sent:
-        if tok.head not in heads or tok.pos_ not in ("VERB", "AUX"):
+        if tok.head not in heads or tok.pos_ not in ("VERB", "AUX") or tok in heads:
             continue
         if tok.dep_ == "conj" and any(c.dep_ in ("dobj", "nsubj", "nsubjpass", "prep", "attr") for c in tok.children):
             heads.append(tok)
@@ -95,11 +140,15 @@ def _clause_heads(sent: Span) -> list[Token]:
 
 
 def _clause_tokens(head: Token, heads: Sequence[Token]) -> list[Token]:
+    """The tokens of the clause `head` heads, leaving out the clauses of the other heads. The main
+    verb of a sentence whose parse root is a reduced relative (`_main_verb`) spans the whole
+    sentence: the participle stays inside its subject's noun phrase, as it does in a right parse."""
+    scope = head.sent.root if head.i == _main_verb(head.sent).i else head
     skip: set[int] = set()
     for other in heads:
-        if other.i != head.i and (other.head.i == head.i or (other in head.subtree and other.i > head.i)):
+        if other.i != head.i and (other.head.i == head.i or (other in scope.subtree and other.i > head.i)):
             skip.update(t.i for t in other.subtree)
-    toks = [t for t in head.subtree if t.i not in skip]
+    toks = [t for t in scope.subtree if t.i not in skip]
     # drop a trailing coordinating conjunction and punctuation left between the clauses
     while toks and (toks[-1].dep_ in ("cc", "punct") or toks[-1].is_space):
         toks.pop()
@@ -149,7 +198,7 @@ def find_claims(doc: Doc, document: str, mentions: Sequence[Mention], dates: Seq
                     toks = [t for t in toks if t.i < source[0].i - 2 or t.i > source[-1].i]
                     while toks and (toks[-1].dep_ == "punct" or toks[-1].is_space):
                         toks.pop()
-            minimum = 3 if content_head is sent.root or content_head.dep_ == "ccomp" else 2
+            minimum = 3 if content_head is heads[0] or content_head.dep_ == "ccomp" else 2
             if not toks or sum(t.is_alpha or t.like_num for t in toks) < minimum:
                 continue
             start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
@@ -414,6 +463,8 @@ def _unit(word: str) -> str:
 
 
 DURATIONS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade"})
+OFFSETS = frozenset({"ago", "earlier", "later", "before", "after"})
+"""Words after a duration that make it a point in time ("eight days ago"): a date, read by timex."""
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 
 
@@ -424,6 +475,9 @@ def _duration_or_count(tok: Token) -> str | None:
     if nxt is None:
         return None
     if nxt.lemma_.lower() in DURATIONS and nxt.lower_ != nxt.lemma_.lower() or nxt.lower_ in ("minutes", "hours", "seconds"):
+        after = tok.doc[nxt.i + 1] if nxt.i + 1 < len(tok.doc) else None
+        if after is not None and after.lower_ in OFFSETS:
+            return None  # "eight days ago", "five days after": a point in time, not an amount
         return nxt.lemma_.lower()
     if nxt.lower_ in _WEEKDAYS and tok.dep_ != "nummod" or nxt.lower_ in _WEEKDAYS and tok.head.lower_ != nxt.lower_:
         return "count"
@@ -464,10 +518,10 @@ def measures(doc: Doc, toks: Sequence[Token], found: Sequence[Quantity]) -> list
             # "Five dead, dozens injured": the number counts the dead, whatever noun the parse hung it on
             value = _number(tok)
             out.append(Measure(q.document, tok.idx, tok.idx + len(tok.text), tok.text, q.value if value is None else value,
-                               "people", q.qualifier, None, measures=context))
+                               "people", q.qualifier, None, measures=context, counts=_counted(tok)))
             continue
         out.append(Measure(q.document, q.start, q.end, q.text, q.value, kind or q.unit, q.qualifier, q.value_max,
-                           measures=context))
+                           measures=context, counts=_counted(tok) if tok is not None and kind is None else None))
     taken = [(q.start, q.end) for q in found]
     document = found[0].document if found else None
     skip: set[int] = set()
@@ -480,7 +534,7 @@ def measures(doc: Doc, toks: Sequence[Token], found: Sequence[Quantity]) -> list
             skip.update(range(tok.i, last.i + 1))
             start, end = tok.idx, last.idx + len(last.text)
             out.append(Measure(document or "", start, end, text_of(doc)[start:end], value, unit, _qualifier_before(tok),
-                               measures=_context(tok)))
+                               measures=_context(tok), counts=None if unit == "count" else unit))
             continue
         value = _number(tok)
         if value is None or tok.ent_type_ in ("ORDINAL", "MONEY", "PERCENT"):
@@ -502,8 +556,8 @@ def measures(doc: Doc, toks: Sequence[Token], found: Sequence[Quantity]) -> list
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
         if nxt is not None and nxt.lower_ in SCALES and nxt.lower_ not in ("m", "b", "k"):
             value *= SCALES[nxt.lower_]
-        if nxt is not None and nxt.text in ("-", "–", "/", ":") and kind is None:
-            continue  # scores, fractions, clock times: "91-73", "2 1/2", "2:09"
+        if nxt is not None and nxt.text in ("-", "–", "/", ":") and kind is None and _joined(tok, nxt):
+            continue  # scores, fractions, clock times: "91-73", "2 1/2", "2:09"; not "killing two– at"
         prev = tok.doc[tok.i - 1] if tok.i > 0 else None
         if prev is not None and (prev.text in ("-", "–", "/", ":") and not prev.whitespace_ or prev.text in ("No.", "#")):
             continue  # "91-73", "2:09", "No. 1"; a headline's "earthquake: 24 dead" is a count
@@ -513,14 +567,94 @@ def measures(doc: Doc, toks: Sequence[Token], found: Sequence[Quantity]) -> list
         if context in VICTIM_CLASSES and _victims(tok, unit) and (unit in _PEOPLE or unit not in _VICTIM_NOUNS and unit != _unit(tok.head.lemma_)):
             unit = "people"
         out.append(Measure(document, tok.idx, tok.idx + len(tok.text), tok.text, value, unit, _qualifier_before(tok),
-                           measures=context))
+                           measures=context, counts=_counted(tok)))
+    for m in out:
+        if not _is_count(m.unit):
+            m.counts = None  # money, lengths, durations: the unit says what they measure
+            continue
+        tok = next((t for t in toks if m.start <= t.idx < m.end and (t.like_num or _number(t) is not None)), None)
+        m.predicate = _governing_predicate(tok) if tok is not None else None
     return out
 
 
+def _joined(tok: Token, dash: Token) -> bool:
+    """The dash after a number ties it to what follows ("91-73", "2:09", "10-year"), rather than
+    closing an aside ("killing two– at the plant")."""
+    after = tok.doc[dash.i + 1] if dash.i + 1 < len(tok.doc) else None
+    return not tok.whitespace_ and not dash.whitespace_ or (after is not None and after.like_num)
+
+
+def _counted(tok: Token) -> str | None:
+    """The noun a number counts, as a lemma: "co-worker" for "three co-workers" (a hyphenated noun
+    spaCy splits is put together again), "day" for "five days of rioting"; None for a number with
+    no noun of its own ("killing two", "24 dead") or one inside a compound name ("Boeing 747")."""
+    if tok.dep_ != "nummod" or tok.head.pos_ not in ("NOUN", "PROPN") or tok.head.i < tok.i:
+        return None
+    doc, noun = tok.doc, tok.head
+    first = noun.i
+    while first - 2 > tok.i and doc[first - 1].text == "-" and not doc[first - 2].whitespace_ and not doc[first - 1].whitespace_:
+        first -= 2  # "co - workers" with "co" as the head: look left too
+    last = noun.i
+    while (last + 2 < len(doc) and doc[last + 1].text == "-" and not doc[last].whitespace_
+           and not doc[last + 1].whitespace_ and doc[last + 2].is_alpha):
+        last += 2
+    if first == last:
+        lemma = noun.lemma_.lower()
+        return "people" if lemma in ("person", "persons") else lemma  # "one person" counts what "four people" does
+    parts = [t for t in doc[first: last + 1] if t.text != "-"]
+    return "-".join([t.lower_ for t in parts[:-1]] + [parts[-1].lemma_.lower()])
+
+
+def _governing_predicate(tok: Token) -> str | None:
+    """The class of the verb a count is the subject or object of: "shot three co-workers" -> "shoot",
+    "killing two" -> "death", "two women and one man died" -> "death"; None when the count hangs from
+    no verb directly ("home to 120,000 people", "five days of rioting")."""
+    node = tok.head if tok.dep_ in ("nummod", "quantmod") and tok.head.pos_ in ("NOUN", "PROPN", "NUM") else tok
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    if node.dep_ in ("dobj", "nsubj", "nsubjpass") and node.head.pos_ in ("VERB", "AUX"):
+        return canonical(node.head.lemma_.lower())
+    return None
+
+
+def _is_count(unit: str | None) -> bool:
+    """A count of people or things ("people", "count", "co", "house"), as opposed to money, a
+    percentage, a physical unit, a duration, an age or a magnitude."""
+    return bool(unit) and unit.islower() and unit not in _NOT_COUNTS and unit not in UNITS.values()
+
+
+_NOT_COUNTS = frozenset({"age", "magnitude", "percent", *DURATIONS})
+
+
+def comparable(a: Quantity, b: Quantity) -> bool:
+    """Can two numbers be two reports of one figure? Only when they count the same thing: the same
+    unit, the same counted noun where both name one ("five days of rioting" is no figure of "eight
+    co-workers"), and, for counts of people or things, the same predicate class where both are the
+    subject or object of a verb ("shot three co-workers" and "killed two co-workers" are two facts,
+    "killed two" and "two were killed" one). Ages and magnitudes are matched by what they belong to
+    elsewhere."""
+    if a.unit != b.unit:
+        return False
+    ca, cb = getattr(a, "counts", None), getattr(b, "counts", None)
+    if ca and cb and ca != cb:
+        return False
+    if _is_count(a.unit):
+        ma, mb = getattr(a, "predicate", None), getattr(b, "predicate", None)
+        if ma and mb and ma != mb and not {ma, mb} & _LIGHT_VERBS:
+            return False
+    return True
+
+
+_LIGHT_VERBS = frozenset({"be", "have", "include", "number", "total", "reach", "say", "make", "leave"})
+"""Verbs that state a count without saying what happened to what is counted ("the island has
+120,000 inhabitants", "is home to 200,000 inhabitants"): they do not make two counts two facts."""
+
+
 def _in_date_phrase(tok: Token) -> bool:
-    """spaCy tags bare counts as DATE now and then ("injuring 80"); a real date phrase has words."""
+    """spaCy tags bare counts as DATE now and then ("injuring 80"); a real date phrase has words,
+    abbreviated ones included ("Nov. 12")."""
     ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
-    return ent is not None and any(t.is_alpha for t in ent)
+    return ent is not None and any(t.is_alpha or t.text.rstrip(".").isalpha() for t in ent)
 
 
 def _age_holder(tok: Token) -> str | None:
