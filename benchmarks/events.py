@@ -43,7 +43,6 @@ import json
 import re
 import sys
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +54,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from rashomon import nlp  # noqa: E402
 from rashomon.entities import find_mentions  # noqa: E402
-from rashomon.events import EventReader, find_events, home_country, lexicon  # noqa: E402
+from rashomon.events import EventReader, find_events, home_country  # noqa: E402
 from rashomon.model import Event  # noqa: E402
 from rashomon.timex import find_dates  # noqa: E402
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from rashomon import geo, quantities, timex
-from rashomon.claims import canonical, event_measure
+from rashomon.claims import canonical, comparable, event_measure
 from rashomon.entities import lexicon as role_lexicon
 from rashomon.model import Claim, Conflict, Evidence, Fact, Quantity, SlotValue, TimeRef
 
@@ -562,7 +562,11 @@ def _number_values(a: Claim, b: Claim, x: Quantity, y: Quantity) -> Conflict:
 
 def amounts_compatible(a: Quantity, b: Quantity) -> bool:
     """Can both be the same figure? Magnitudes are stated to a tenth, ages exactly; other amounts
-    within rounding (10 %) or the stated bound ("over half a billion" holds for 542 million)."""
+    within rounding (10 %) or the stated bound ("over half a billion" holds for 542 million).
+    Numbers that count different things ("five days of rioting" / "eight days after", "shot
+    three" / "killing two") never contradict each other (`claims.comparable`)."""
+    if not comparable(a, b):
+        return True
     if a.unit == "magnitude":
         if abs(a.value - b.value) <= 0.05:
             return True
