@@ -31,6 +31,19 @@ one, about 15 minutes on 2 shared cores):
 * margin       — a relative feature: the candidate's base probability minus the best other
                  candidate's (and the base probability itself) added to the logistic's 16
                  features; weights and threshold refitted per fold.
+* signature    — who did what to whom in the lead: per lead sentence (the embedding's lead,
+                 `embed.lead_sentences`) the root verb lemma(s) from the spaCy parse and their
+                 subject and object heads (entity keys for named entities, else lemmas); a story
+                 keeps counts. Added to the 16: share of the article's lead verbs / subjects /
+                 objects found in the story's; subject conflict (the article's named subjects are
+                 all absent from the story's, whose dominant named subject has the same type);
+                 verb conflict (none of the article's lead verbs is a story lead verb, yet one
+                 of them is among the story's body verbs: its lead action is the story's
+                 background, fired vs hired). Weights and threshold refitted per fold.
+* signature_min — the same with only the two shares and the subject conflict.
+* signature_seed — the full signature, but a story's counts are those of its first 3 members
+                 only (its founding leads): a wrong early join mixes both events' subjects into
+                 the counts and silences the conflict; the founders' do not drift.
 """
 
 from __future__ import annotations
@@ -59,7 +72,8 @@ from clustering import STREAM_SEEDS, out_of_fold  # noqa: E402
 from ecbplus import load_docs, load_items, stream  # noqa: E402
 from train_cluster import FEATURES, THRESHOLDS, TRAIN_SEEDS, TUNE_SEEDS, cross_validate, memoise_vectors  # noqa: E402
 
-from rashomon.cluster import KEY_SPACES, SPACES, ClusterItem, ClusterParams, StoryClusterer, _event_date, _Story, features, vectors  # noqa: E402
+from rashomon import embed  # noqa: E402
+from rashomon.cluster import ENTITY_LABELS, KEY_SPACES, normalise_entity, person_key, SPACES, ClusterItem, ClusterParams, StoryClusterer, _event_date, _Story, features, vectors  # noqa: E402
 
 NEVER = 9.0  # a merge threshold no probability reaches: "do not merge" is always on the grid
 console = Console()
@@ -348,6 +362,196 @@ def v_hgb(bench: Bench) -> dict:
 
 def v_margin(bench: Bench) -> dict:
     return model_variant(bench, lambda: LogisticRegression(C=10.0, max_iter=5000), margin_rows)
+
+
+# -- lead signature ---------------------------------------------------------------------------
+
+SUBJ_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "agent"})
+OBJ_DEPS = frozenset({"dobj", "obj", "dative", "pobj"})
+LINK_DEPS = frozenset({"compound", "appos", "flat", "poss"})  # "coach Maurice Cheeks": Cheeks
+# Reporting and auxiliary verbs: every lead has them, they say nothing about what happened.
+LIGHT_VERBS = frozenset({"be", "have", "do", "say", "tell", "report", "accord"})
+
+
+@dataclasses.dataclass
+class Signature:
+    """Who did what to whom in an article's lead."""
+
+    verbs: list[str]
+    subjects: list[tuple[str, str]]  # (key, entity label or "")
+    objects: list[tuple[str, str]]
+
+
+def _lead_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for sentence in embed.lead_sentences(text):
+        start = text.find(sentence, pos)
+        if start < 0:
+            continue
+        spans.append((start, start + len(sentence)))
+        pos = start + len(sentence)
+    return spans
+
+
+def _arg_key(tok, ent_of: dict) -> tuple[str, str]:
+    for t in (tok, *[c for c in tok.children if c.dep_ in LINK_DEPS]):
+        ent = ent_of.get(t.i)
+        if ent is not None:
+            key = normalise_entity(ent.text)
+            return (person_key(key) if ent.label_ == "PERSON" else key), ent.label_
+    return tok.lemma_.lower(), ""
+
+
+def signature(text: str, doc) -> Signature:
+    ent_of = {i: e for e in doc.ents if e.label_ in ENTITY_LABELS for i in range(e.start, e.end)}
+    verbs, subjects, objects = [], [], []
+    for a, b in _lead_spans(text):
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is None:
+            continue
+        roots = [t for t in span if t.head.i == t.i or not (span.start <= t.head.i < span.end)]
+        for root in roots:
+            preds = [root] + [c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+            for pred in preds:
+                if pred.pos_ in ("VERB", "AUX") and pred.lemma_.lower() not in LIGHT_VERBS:
+                    verbs.append(pred.lemma_.lower())
+                # a reporting verb's content is its complement clause: "X said the Angels offered"
+                heads = [pred] + [c for c in pred.children if c.dep_ in ("ccomp", "xcomp")]
+                for h in heads:
+                    if h is not pred and h.pos_ in ("VERB", "AUX") and h.lemma_.lower() not in LIGHT_VERBS:
+                        verbs.append(h.lemma_.lower())
+                    for c in h.children:
+                        if c.dep_ in SUBJ_DEPS and c.pos_ != "PRON":
+                            subjects.append(_arg_key(c, ent_of))
+                        elif c.dep_ in ("dobj", "obj", "dative"):
+                            objects.append(_arg_key(c, ent_of))
+    return Signature(verbs, subjects, objects)
+
+
+SIG_ALL = ["sig_verb_share", "sig_subj_share", "sig_obj_share", "sig_subj_conflict", "sig_verb_conflict"]
+SIG_MIN = ["sig_verb_share", "sig_subj_share", "sig_subj_conflict"]
+
+
+class SigClusterer(StoryClusterer):
+    """The shipped clusterer whose stories also count their members' lead signatures, and whose
+    logistic also sees signature features (weights for them in `params.weights`)."""
+
+    def __init__(self, params: ClusterParams, sigs: dict[str, Signature], names: list[str],
+                 founders: int | None = None) -> None:
+        super().__init__(params)
+        self.sigs, self.names, self.founders = sigs, names, founders
+        self.counts: dict[str, dict[str, Counter]] = {}
+
+    def _join(self, story, item, vecs, dots) -> None:
+        super()._join(story, item, vecs, dots)
+        if self.founders is not None and len(story.docs) > self.founders:
+            return
+        c = self.counts.setdefault(story.id, {"verb": Counter(), "subj": Counter(), "obj": Counter()})
+        sig = self.sigs[item.doc_id]
+        c["verb"].update(sig.verbs)
+        c["subj"].update(sig.subjects)
+        c["obj"].update(sig.objects)
+
+    def sig_features(self, story: _Story, item: ClusterItem) -> dict[str, float]:
+        sig = self.sigs[item.doc_id]
+        c = self.counts.get(story.id) or {"verb": Counter(), "subj": Counter(), "obj": Counter()}
+
+        def share(mine: list, theirs: Counter, key=lambda x: x) -> float:
+            if not mine:
+                return 0.0
+            have = {key(x) for x in theirs}
+            return sum(1 for x in mine if key(x) in have) / len(mine)
+        f = {
+            "sig_verb_share": share(sig.verbs, c["verb"]),
+            "sig_subj_share": share(sig.subjects, c["subj"], key=lambda x: x[0]),
+            "sig_obj_share": share(sig.objects, c["obj"], key=lambda x: x[0]),
+        }
+        named = [s for s in sig.subjects if s[1]]
+        story_named = Counter({s: n for s, n in c["subj"].items() if s[1]})
+        conflict = 0.0
+        if named and story_named:
+            (dom_key, dom_label), _ = story_named.most_common(1)[0]
+            story_keys = {k for k, _ in c["subj"]}
+            if named[0][1] == dom_label and not any(k in story_keys for k, _ in named):
+                conflict = 1.0
+        f["sig_subj_conflict"] = conflict
+        body = story.sums.get("verb", {})
+        f["sig_verb_conflict"] = 1.0 if (sig.verbs and c["verb"] and not any(v in c["verb"] for v in sig.verbs)
+                                         and any(v in body for v in sig.verbs)) else 0.0
+        return {k: f[k] for k in self.names}
+
+    def candidate_features(self, item: ClusterItem) -> list[tuple[str, dict[str, float]]]:
+        vecs = vectors(item, self.params)
+        date = _event_date(item)
+        out = []
+        for s in self._candidates(vecs, item.published):
+            feats = features(s, vecs, date)[0]
+            feats.update(self.sig_features(s, item))
+            out.append((s.id, feats))
+        return out
+
+    def add(self, item: ClusterItem) -> str:
+        vecs = vectors(item, self.params)
+        date = _event_date(item)
+        best, best_p, best_dots = None, -1.0, {}
+        for story in self._candidates(vecs, item.published):
+            feats, dots = features(story, vecs, date)
+            feats.update(self.sig_features(story, item))
+            p = self.probability(feats, self._decay(story, item.published))
+            if p > best_p:
+                best, best_p, best_dots = story, p, dots
+        if best is None or best_p < self.params.threshold:
+            best, best_dots = self._open(None), {}
+        self._join(best, item, vecs, best_dots)
+        return best.id
+
+
+def signature_variant(bench: Bench, names: list[str], founders: int | None = None) -> dict:
+    """Exactly train_cluster.fit with the extra features: logistic (C=10) on replayed gold
+    stories (TRAIN_SEEDS), then the threshold by a BCubed F1 sweep (TUNE_SEEDS), per fold."""
+    if not hasattr(bench, "sigs"):
+        from ecbplus import parsed_docs
+        parsed = parsed_docs()
+        bench.sigs = {i.doc_id: signature(i.text, parsed[i.doc_id]) for i in bench.items}
+    sigs, cols = bench.sigs, FEATURES + names
+
+    def run_for(held, params):
+        train = bench.train_items(held)
+        X, y = [], []
+        for seed in TRAIN_SEEDS:
+            c = SigClusterer(params, sigs, names, founders)
+            for item in stream(train, seed):
+                for sid, f in c.candidate_features(item):
+                    X.append([f[k] for k in cols])
+                    y.append(int(sid == bench.gold[item.doc_id]))
+                c.force(item, bench.gold[item.doc_id])
+        model = LogisticRegression(C=10.0, max_iter=2000).fit(np.array(X), np.array(y))
+        fitted = dataclasses.replace(params, weights={k: float(w) for k, w in zip(cols, model.coef_[0])},
+                                     bias=float(model.intercept_[0]))
+
+        def run(thr):
+            p = dataclasses.replace(fitted, threshold=thr)
+
+            def go(order):
+                c = SigClusterer(p, sigs, names, founders)
+                for item in order:
+                    c.add(item)
+                return c.stories()
+            return go
+        return swept(bench, held, {t: run(t) for t in THRESHOLDS})
+    return bench.evaluate(run_for)
+
+
+def v_signature(bench: Bench) -> dict:
+    return signature_variant(bench, SIG_ALL)
+
+
+def v_signature_min(bench: Bench) -> dict:
+    return signature_variant(bench, SIG_MIN)
+
+
+def v_signature_seed(bench: Bench) -> dict:
+    return signature_variant(bench, SIG_ALL, founders=3)
 
 
 VARIANTS = {name[2:]: fn for name, fn in globals().items() if name.startswith("v_")}
