@@ -8,7 +8,7 @@ from TRAIN_SEEDS orders), the whole stream clustered in stream orders 7-11 and t
 topics scored out-of-fold. Printed: mean ± sd of BCubed F1 over the 5 orders.
 
 Variants (`python benchmarks/clustering_variants.py NAME ...`; no name: list them; `all`: every
-one, about 15 minutes on 2 shared cores):
+one, about 35 minutes on 2 shared cores):
 
 * shipped      — the product as is (the reference: 0.910 ± 0.016).
 * oracle       — headroom of story merging: after the stream, merge every pair of stories whose
@@ -44,6 +44,33 @@ one, about 15 minutes on 2 shared cores):
 * signature_seed — the full signature, but a story's counts are those of its first 3 members
                  only (its founding leads): a wrong early join mixes both events' subjects into
                  the counts and silences the conflict; the founders' do not drift.
+
+Story splitting (`SplittingClusterer`): when a story's size reaches one of SPLIT_AT = 4, 6, 8,
+12, 16, 24, 32, 48, 64 (or passes one), a splitter proposes two parts of its members (both must
+have >= 2 members) and a rule decides; on a split the part holding the founding member keeps the
+story id, the other becomes a new story, both centroids are rebuilt from their members' vectors,
+the index is rebuilt for both, and the stream goes on.
+
+* split_oracle — headroom: after the stream, every story split by gold subtopic (every part).
+* split_oracle2 — the same, but only gold parts of >= 2 members leave (what a rule may do).
+* split_merge_oracle — split_oracle2, then the merge oracle (split_oracle + merge oracle would
+                 be the gold clustering itself).
+* split_stream_oracle — during the stream, at SPLIT_AT sizes: majority gold subtopic vs the
+                 rest when both have >= 2 (the headroom of the split mechanism itself).
+* split        — average-link 2-way split over the mean of the lead-embedding, entity and lemma
+                 cosines between members; split when the join model scores each part's centroid
+                 (as an article) against the other part below tau in both directions.
+* split_cross  — the same split; split when the mean cross-part member cosine is < tau.
+* split_ratio  — the same split; split when cross-part < tau x mean within-part cosine.
+* split_pair   — average-link 2-way split over the join model's pairwise member probabilities
+                 (P(member i joins a story of member j alone), symmetrised: the model's own
+                 "same event", years, dates, numbers and main entity included); split when the
+                 mean cross-part probability is < tau.
+* split_pair_ratio — the same split; split when the mean cross-part probability is < tau x the
+                 looser part's mean within-part probability (clearly bimodal, not just loose).
+* split_merge  — split with the 'both' merge rule (split tau and merge taus swept jointly).
+* split_pair_merge — split_pair_ratio with the 'both' merge rule, swept jointly.
+Every tau per fold on training topics; "never split" is on every grid.
 """
 
 from __future__ import annotations
@@ -183,6 +210,7 @@ class Bench:
         self.topic = {d["doc_id"]: d["topic"] for d in docs}
         self.items = load_items(docs)
         self.folds = cross_validate(self.items, self.gold, self.topic)
+        self.chosen: list = []
 
     def train_items(self, held: set[str]) -> list[ClusterItem]:
         return [i for i in self.items if self.topic[i.doc_id] not in held]
@@ -214,7 +242,9 @@ def cluster_with(params: ClusterParams, rule: MergeRule | None = None) -> Callab
 def swept(bench: Bench, held: set[str], candidates: dict) -> Callable:
     """The candidate run with the best training F1 (TUNE_SEEDS orders on training topics)."""
     train = bench.train_items(held)
-    return max(candidates.values(), key=lambda run: bench.tune_f1(run, train))
+    key = max(candidates, key=lambda k: bench.tune_f1(candidates[k], train))
+    bench.chosen.append(key)  # printed per variant: the knob each fold chose
+    return candidates[key]
 
 
 # -- variants --------------------------------------------------------------------------------
@@ -554,6 +584,342 @@ def v_signature_seed(bench: Bench) -> dict:
     return signature_variant(bench, SIG_ALL, founders=3)
 
 
+
+# -- story splitting ---------------------------------------------------------------------------
+
+SPLIT_AT = (4, 6, 8, 12, 16, 24, 32, 48, 64)  # story sizes at which a 2-way split is tried
+SplitRule = Callable[["SplittingClusterer", _Story, list[str], list[str]], bool]
+Splitter = Callable[["SplittingClusterer", _Story], "tuple[list[str], list[str]] | None"]
+
+
+def _sparse_cos(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b[t] for t, v in a.items() if t in b)  # both unit vectors (or empty)
+
+
+def member_similarity(vecs: list[dict]) -> np.ndarray:
+    """Pairwise member similarity: the mean of the lead-embedding, entity and lemma cosines
+    (the spaces the clusterer compares an article to a story in)."""
+    n = len(vecs)
+    S = np.eye(n)
+    embs = [v["emb"] for v in vecs]
+    for i in range(n):
+        for j in range(i + 1, n):
+            e = float(embs[i] @ embs[j]) if embs[i].size and embs[i].shape == embs[j].shape else 0.0
+            s = (e + _sparse_cos(vecs[i]["ent"], vecs[j]["ent"]) + _sparse_cos(vecs[i]["lem"], vecs[j]["lem"])) / 3
+            S[i, j] = S[j, i] = s
+    return S
+
+
+def average_link_split(c: "SplittingClusterer", story: _Story) -> tuple[list[str], list[str]] | None:
+    """The top merge of an average-link dendrogram over the members (1 - similarity): the story's
+    two most separate groups; None unless both have at least 2 members."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    docs = list(story.docs)
+    S = member_similarity([c.member_vecs[d] for d in docs])
+    D = np.clip(1.0 - S, 0.0, None)
+    np.fill_diagonal(D, 0.0)
+    labels = fcluster(linkage(squareform(D, checks=False), method="average"), 2, criterion="maxclust")
+    a = [d for d, l in zip(docs, labels) if l == labels[0]]  # the part holding the founding member
+    b = [d for d, l in zip(docs, labels) if l != labels[0]]
+    return (a, b) if len(a) >= 2 and len(b) >= 2 else None
+
+
+def gold_split(gold: dict[str, str]) -> Splitter:
+    """Oracle splitter: the story's majority gold subtopic against the rest (both >= 2)."""
+    def split(c: "SplittingClusterer", story: _Story) -> tuple[list[str], list[str]] | None:
+        major = Counter(gold[d] for d in story.docs).most_common(1)[0][0]
+        a = [d for d in story.docs if gold[d] == major]
+        b = [d for d in story.docs if gold[d] != major]
+        return (a, b) if len(a) >= 2 and len(b) >= 2 else None
+    return split
+
+
+class SplittingClusterer(MergingClusterer):
+    """The (merging) clusterer plus a split step: when a story's size reaches one of `split_at`
+    (or passes one through a merge), `splitter` proposes two parts of its members and
+    `rule(self, story, part_a, part_b)` decides; on a split part A keeps the story id, part B
+    becomes a new story, both centroids are rebuilt from their members' vectors and the index
+    is rebuilt for both (the old story's posting entries are dropped first)."""
+
+    def __init__(self, params: ClusterParams, splitter: Splitter, rule: SplitRule | None,
+                 merge: MergeRule | None = None, split_at: tuple[int, ...] = SPLIT_AT) -> None:
+        super().__init__(params, merge)
+        self.splitter, self.split_rule, self.split_at = splitter, rule, split_at
+        self.member_vecs: dict[str, dict] = {}
+        self.member_date: dict[str, dt.date | None] = {}
+        self.member_published: dict[str, dt.date | None] = {}
+        self.checked: dict[str, int] = {}  # story id -> size at its last split check
+        self.splits = 0
+        self.pair_cache: dict[tuple[str, str], float] = {}
+
+    def _join(self, story: _Story, item: ClusterItem, vecs: dict, dots: dict[str, float]) -> None:
+        super()._join(story, item, vecs, dots)
+        self.member_vecs[item.doc_id] = vecs
+        self.member_date[item.doc_id] = _event_date(item)
+        self.member_published[item.doc_id] = item.published
+
+    def add(self, item: ClusterItem) -> str:
+        sid = super().add(item)
+        story = self._stories[sid]
+        n, last = len(story.docs), self.checked.get(sid, 0)
+        if self.split_rule is not None and any(last < t <= n for t in self.split_at):
+            self.checked[sid] = n
+            parts = self.splitter(self, story)
+            if parts is not None and self.split_rule(self, story, *parts):
+                self._split(story, *parts)
+        return self._assignment[item.doc_id]
+
+    def pair_p(self, a: str, b: str) -> float:
+        """Symmetrised join probability of two members as one-article stories (cached)."""
+        key = (a, b) if a < b else (b, a)
+        if key not in self.pair_cache:
+            one = {d: self.rebuilt("x", [d]) for d in key}
+            self.pair_cache[key] = (
+                self.probability(features(one[key[1]], self.member_vecs[key[0]], self.member_date[key[0]])[0])
+                + self.probability(features(one[key[0]], self.member_vecs[key[1]], self.member_date[key[1]])[0])) / 2
+        return self.pair_cache[key]
+
+    def rebuilt(self, story_id: str, docs: list[str]) -> _Story:
+        """A story built afresh from its members' vectors, in their joining order."""
+        s = _Story.new(story_id)
+        for d in docs:
+            vecs = self.member_vecs[d]
+            dots = {space: s.cosine(space, vecs[space])[1] for space in SPACES}
+            dots["emb"] = s.emb_cosine(vecs["emb"])[1]
+            s.add(d, vecs, dots, self.member_date[d])
+            pub = self.member_published[d]
+            if pub and (s.last is None or pub.isoformat() > s.last):
+                s.last = pub.isoformat()
+        return s
+
+    def _split(self, story: _Story, a: list[str], b: list[str]) -> None:
+        self.splits += 1
+        for d in story.docs:  # drop the old story from every posting its members put it in
+            for key in self._keys(self.member_vecs[d]):
+                posting = self._postings.get(key)
+                if posting is not None:
+                    posting.pop(story.id, None)
+        self._stories[story.id] = self.rebuilt(story.id, a)
+        new = self._open(None)
+        self._stories[new.id] = self.rebuilt(new.id, b)
+        for sid, docs in ((story.id, a), (new.id, b)):
+            self.checked[sid] = len(docs)
+            for d in docs:
+                self._assignment[d] = sid
+                self._index(sid, self.member_vecs[d])
+
+
+def split_cross(tau: float) -> SplitRule:
+    """Split when the mean member similarity across the two parts is below tau."""
+    def rule(c: SplittingClusterer, story: _Story, a: list[str], b: list[str]) -> bool:
+        S = member_similarity([c.member_vecs[d] for d in a + b])
+        return float(S[: len(a), len(a):].mean()) < tau
+    return rule
+
+
+def split_model(tau: float) -> SplitRule:
+    """Split when the join model, scoring each part's centroid as an article against the other
+    part as a story, gives P < tau in both directions (as the 'centroid' merge rule scores)."""
+    def rule(c: SplittingClusterer, story: _Story, a: list[str], b: list[str]) -> bool:
+        sa, sb = c.rebuilt("a", a), c.rebuilt("b", b)
+        return max(c.probability(centroid_features(sa, sb)), c.probability(centroid_features(sb, sa))) < tau
+    return rule
+
+
+def split_ratio(tau: float) -> SplitRule:
+    """Split when the parts are clearly bimodal: the mean cross-part similarity is below tau
+    times the mean within-part similarity (the mean of the two parts' own means)."""
+    def rule(c: SplittingClusterer, story: _Story, a: list[str], b: list[str]) -> bool:
+        S = member_similarity([c.member_vecs[d] for d in a + b])
+        k = len(a)
+
+        def within(M: np.ndarray) -> float:
+            n = len(M)
+            return float((M.sum() - n) / (n * (n - 1)))
+        return float(S[:k, k:].mean()) < tau * (within(S[:k, :k]) + within(S[k:, k:])) / 2
+    return rule
+
+
+def pair_probabilities(c: "SplittingClusterer", docs: list[str]) -> np.ndarray:
+    """Member x member: the join model's P(member i joins a story holding member j alone),
+    symmetrised. The model's own notion of "same event" (years, dates, numbers, main entity,
+    embedding), where `member_similarity` only sees cosines. Cached per clusterer."""
+    n = len(docs)
+    P = np.eye(n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            P[i, j] = P[j, i] = c.pair_p(docs[i], docs[j])
+    return P
+
+
+def pair_link_split(c: "SplittingClusterer", story: _Story) -> tuple[list[str], list[str]] | None:
+    """The top merge of an average-link dendrogram over 1 - pair probability; None unless both
+    parts have at least 2 members."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    docs = list(story.docs)
+    D = np.clip(1.0 - pair_probabilities(c, docs), 0.0, None)
+    np.fill_diagonal(D, 0.0)
+    labels = fcluster(linkage(squareform(D, checks=False), method="average"), 2, criterion="maxclust")
+    a = [d for d, l in zip(docs, labels) if l == labels[0]]
+    b = [d for d, l in zip(docs, labels) if l != labels[0]]
+    return (a, b) if len(a) >= 2 and len(b) >= 2 else None
+
+
+def split_pair(tau: float) -> SplitRule:
+    """Split when the mean pair probability across the two parts is below tau."""
+    def rule(c: SplittingClusterer, story: _Story, a: list[str], b: list[str]) -> bool:
+        P = pair_probabilities(c, a + b)
+        return float(P[: len(a), len(a):].mean()) < tau
+    return rule
+
+
+
+def _within(M: np.ndarray) -> float:
+    """Mean off-diagonal entry of a square similarity block (1.0 for a single member)."""
+    n = len(M)
+    return float((M.sum() - np.trace(M)) / (n * (n - 1))) if n > 1 else 1.0
+
+
+def split_pair_ratio(tau: float) -> SplitRule:
+    """Split when the parts are clearly bimodal in the join model's eyes: the mean cross-part
+    pair probability is below tau times the looser part's mean within-part probability (a
+    story whose members all score low with each other is loose, not two events)."""
+    def rule(c: SplittingClusterer, story: _Story, a: list[str], b: list[str]) -> bool:
+        P = pair_probabilities(c, a + b)
+        k = len(a)
+        return float(P[:k, k:].mean()) < tau * min(_within(P[:k, :k]), _within(P[k:, k:]))
+    return rule
+
+
+def always_split(c: SplittingClusterer, story: _Story, a: list[str], b: list[str]) -> bool:
+    return True
+
+
+def split_with(params: ClusterParams, splitter: Splitter, rule: SplitRule | None, merge: MergeRule | None = None,
+               split_at: tuple[int, ...] = SPLIT_AT) -> Callable[[list[ClusterItem]], list[list[str]]]:
+    def run(order: list[ClusterItem]) -> list[list[str]]:
+        c = SplittingClusterer(params, splitter, rule, merge, split_at)
+        for item in order:
+            c.add(item)
+        return c.stories()
+    return run
+
+
+def _post_split(clusters: list[list[str]], gold: dict[str, str], min_part: int) -> list[list[str]]:
+    """Split every story by gold subtopic; parts smaller than min_part stay with the majority."""
+    out = []
+    for c in clusters:
+        parts: dict[str, list[str]] = {}
+        for d in c:
+            parts.setdefault(gold[d], []).append(d)
+        major = max(parts, key=lambda g: len(parts[g]))
+        keep = [ds for g, ds in parts.items() if g != major and len(ds) >= min_part]
+        rest = [d for g, ds in parts.items() if g == major or len(ds) < min_part for d in ds]
+        out.extend([rest, *keep])
+    return out
+
+
+def _oracle_merge(clusters: list[list[str]], gold: dict[str, str]) -> list[list[str]]:
+    merged: dict[str, list[str]] = {}
+    for c in clusters:
+        merged.setdefault(Counter(gold[d] for d in c).most_common(1)[0][0], []).extend(c)
+    return list(merged.values())
+
+
+def v_split_oracle(bench: Bench) -> dict:
+    """After the stream, every story split by gold subtopic (every part, singletons included)."""
+    return bench.evaluate(lambda held, params: lambda order: _post_split(cluster_with(params)(order), bench.gold, 1))
+
+
+def v_split_oracle2(bench: Bench) -> dict:
+    """The same, but only parts of >= 2 members leave (what a split rule may do)."""
+    return bench.evaluate(lambda held, params: lambda order: _post_split(cluster_with(params)(order), bench.gold, 2))
+
+
+def v_split_merge_oracle(bench: Bench) -> dict:
+    """split_oracle2, then the merge oracle (with every part split off, both oracles give gold)."""
+    return bench.evaluate(lambda held, params: lambda order: _oracle_merge(
+        _post_split(cluster_with(params)(order), bench.gold, 2), bench.gold))
+
+
+def v_split_stream_oracle(bench: Bench) -> dict:
+    """During the stream at SPLIT_AT sizes: majority gold subtopic vs the rest when both >= 2.
+    The headroom of the split mechanism itself (same triggers, same 2-way, same >= 2)."""
+    return bench.evaluate(lambda held, params: split_with(params, gold_split(bench.gold), always_split))
+
+
+CROSS_TAUS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, -NEVER)
+MODEL_TAUS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, -NEVER)
+
+
+def v_split(bench: Bench) -> dict:
+    """Average-link 2-way split, split when the join model scores each part's centroid against
+    the other below tau (tau per fold on training topics; -NEVER: never split)."""
+    return bench.evaluate(lambda held, params: swept(
+        bench, held, {t: split_with(params, average_link_split, split_model(t)) for t in MODEL_TAUS}))
+
+
+def v_split_cross(bench: Bench) -> dict:
+    """Average-link 2-way split, split when the mean cross-part member similarity < tau."""
+    return bench.evaluate(lambda held, params: swept(
+        bench, held, {t: split_with(params, average_link_split, split_cross(t)) for t in CROSS_TAUS}))
+
+
+RATIO_TAUS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, -NEVER)
+
+
+def v_split_ratio(bench: Bench) -> dict:
+    """Average-link 2-way split, split when cross-part similarity < tau x within-part similarity."""
+    return bench.evaluate(lambda held, params: swept(
+        bench, held, {t: split_with(params, average_link_split, split_ratio(t)) for t in RATIO_TAUS}))
+
+
+PAIR_TAUS = (0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, -NEVER)
+
+
+def v_split_pair(bench: Bench) -> dict:
+    """Average-link 2-way split over the join model's pairwise member probabilities; split when
+    the mean cross-part probability < tau (tau per fold on training topics)."""
+    return bench.evaluate(lambda held, params: swept(
+        bench, held, {t: split_with(params, pair_link_split, split_pair(t)) for t in PAIR_TAUS}))
+
+
+PAIR_RATIO_TAUS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, -NEVER)
+
+
+def v_split_pair_ratio(bench: Bench) -> dict:
+    """pair_link_split; split when cross-part P < tau x the looser part's within-part P."""
+    return bench.evaluate(lambda held, params: swept(
+        bench, held, {t: split_with(params, pair_link_split, split_pair_ratio(t)) for t in PAIR_RATIO_TAUS}))
+
+
+def v_split_merge(bench: Bench) -> dict:
+    """split (model rule) with the best merge rule of this file, 'both' (bridge and centroid
+    agree); split tau and the two merge taus swept jointly per fold on a small grid."""
+    def merge_rule(t1: float, t2: float) -> MergeRule:
+        return lambda s, a, b, p_a, p_b: bridge(t1)(s, a, b, p_a, p_b) and centroid(t2)(s, a, b, p_a, p_b)
+    grid = [(ts, t1, t2) for ts in (0.05, 0.1, 0.2, -NEVER) for t1, t2 in ((0.7, 0.9), (0.9, 0.95), (NEVER, NEVER))]
+    return bench.evaluate(lambda held, params: swept(bench, held, {
+        g: split_with(params, average_link_split, split_model(g[0]), merge_rule(g[1], g[2])) for g in grid}))
+
+
+
+def v_split_pair_merge(bench: Bench) -> dict:
+    """split_pair_ratio with the best merge rule of this file, 'both' (bridge and centroid
+    agree); the split tau and the merge taus swept jointly per fold."""
+    def merge_rule(t1: float, t2: float) -> MergeRule:
+        return lambda s, a, b, p_a, p_b: bridge(t1)(s, a, b, p_a, p_b) and centroid(t2)(s, a, b, p_a, p_b)
+    grid = [(ts, t1, t2) for ts in (0.3, 0.4, 0.5, 0.6, -NEVER) for t1, t2 in ((0.7, 0.9), (0.9, 0.95), (NEVER, NEVER))]
+    return bench.evaluate(lambda held, params: swept(bench, held, {
+        g: split_with(params, pair_link_split, split_pair_ratio(g[0]), merge_rule(g[1], g[2])) for g in grid}))
+
+
 VARIANTS = {name[2:]: fn for name, fn in globals().items() if name.startswith("v_")}
 
 
@@ -567,8 +933,10 @@ def main(names: list[str]) -> None:
     for col in ("variant", "P", "R", "F1"):
         table.add_column(col, justify="left" if col == "variant" else "right")
     for name in names:
+        bench.chosen = []
         r = VARIANTS[name](bench)
-        console.print(f"{name}: P {r['bcubed_p']:.3f} R {r['bcubed_r']:.3f} F1 {r['bcubed_f1']:.3f} ± {r['sd']:.3f}")
+        chosen = f"  (per fold: {bench.chosen})" if bench.chosen else ""
+        console.print(f"{name}: P {r['bcubed_p']:.3f} R {r['bcubed_r']:.3f} F1 {r['bcubed_f1']:.3f} ± {r['sd']:.3f}{chosen}")
         table.add_row(name, f"{r['bcubed_p']:.3f}", f"{r['bcubed_r']:.3f}", f"{r['bcubed_f1']:.3f} ± {r['sd']:.3f}")
     console.print(table)
 
