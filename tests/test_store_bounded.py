@@ -115,7 +115,7 @@ def test_a_late_wave_decides_as_the_whole_state_but_reads_only_the_stories_withi
     first = set(whole_state_before)
     for sid in set(clusterer._stories) & first:  # read whole: ranked by an article it can reach
         last = conn.execute("SELECT last FROM cluster_stories WHERE id = ?", (sid,)).fetchone()[0]
-        assert any(clusterer.reachable(last, item.published) for item in late)
+        assert any(clusterer.within_horizon(last, item.published) for item in late)
 
     # Topic 4 once more, a year and a month on: every first-wave story is past the horizon now.
     again = second_wave(reports, "again", {"4": 400})

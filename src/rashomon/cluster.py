@@ -561,11 +561,15 @@ class StoryClusterer:
         for key in self._keys(vecs):
             for sid in self._postings.get(key, ()):
                 hits[sid] = hits.get(sid, 0) + 1
-        horizon = self.params.horizon_days
-        reachable = [sid for sid in hits
-                     if (age := _days_between(self._last_of(sid), published)) is None or age <= horizon]
+        reachable = [sid for sid in hits if self.within_horizon(self._last_of(sid), published)]
         ranked = sorted(reachable, key=lambda sid: -hits[sid])[: self.params.max_candidates]
         return [self._stories[sid] for sid in ranked]
+
+    def within_horizon(self, last: str | None, published: dt.date | None) -> bool:
+        """Can a story whose latest member was published on `last` take an article published on
+        `published`? Undated on either side: always."""
+        age = _days_between(last, published)
+        return age is None or age <= self.params.horizon_days
 
     def _last_of(self, story_id: str) -> str | None:
         """A story's latest publish date (a store answers it without reading the whole story)."""

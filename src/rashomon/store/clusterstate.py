@@ -38,7 +38,6 @@ remove that coupling (asked for in the store's reports).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from collections import OrderedDict
@@ -161,13 +160,6 @@ class StoredClusterer(TrackedClusterer):
             keys.update(self._keys({"ent": tfidf(item.entities, floor), "lem": tfidf(item.lemmas, floor)}))
         self.fetch_postings(sorted(keys))
 
-    def reachable(self, last: str | None, published: dt.date | None) -> bool:
-        """Can a story whose latest member was published on `last` be a candidate of an article
-        published on `published`? The same test as `StoryClusterer._candidates`."""
-        if last is None or published is None:
-            return True
-        return abs((published - dt.date.fromisoformat(last)).days) <= self.params.horizon_days
-
     # -- reads ----------------------------------------------------------------------------------
 
     def fetch_postings(self, keys: Sequence[str]) -> None:
@@ -220,7 +212,6 @@ class StoredClusterer(TrackedClusterer):
         if dict.__contains__(self._stories, story_id):
             return dict.__getitem__(self._stories, story_id).last
         return self.last_of(story_id)
-
 
     # -- memory -----------------------------------------------------------------------------------
 
