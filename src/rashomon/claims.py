@@ -140,10 +140,11 @@ def _clause_heads(sent: Span) -> list[Token]:
 
 
 def _clause_tokens(head: Token, heads: Sequence[Token]) -> list[Token]:
-    """The tokens of the clause `head` heads, leaving out the clauses of the other heads. The main
-    verb of a sentence whose parse root is a reduced relative (`_main_verb`) spans the whole
-    sentence: the participle stays inside its subject's noun phrase, as it does in a right parse."""
-    scope = head.sent.root if head.i == _main_verb(head.sent).i else head
+    """The tokens of the clause `head` heads, leaving out the clauses of the other heads (`heads`
+    from `_clause_heads`, the main verb first). The main verb of a sentence whose parse root is a
+    reduced relative (`_main_verb`) spans the whole sentence: the participle stays inside its
+    subject's noun phrase, as it does in a right parse."""
+    scope = head.sent.root if head.i == heads[0].i else head
     skip: set[int] = set()
     for other in heads:
         if other.i != head.i and (other.head.i == head.i or (other in scope.subtree and other.i > head.i)):
