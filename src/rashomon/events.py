@@ -295,10 +295,9 @@ class EventReader:
             for tok in sent:
                 event = None
                 lemma = tok.lemma_.lower()
-                headline = _headline_verb(tok, self.lex.verbs)
-                if tok.pos_ in ("VERB",) and lemma in self.lex.verbs or headline:
-                    found = self.verb_events(tok, sent, self.lex.verbs[lemma if tok.pos_ == "VERB" and lemma in
-                                                                         self.lex.verbs else headline])
+                verb = lemma if tok.pos_ == "VERB" and lemma in self.lex.verbs else _headline_verb(tok, self.lex.verbs)
+                if verb:
+                    found = self.verb_events(tok, sent, self.lex.verbs[verb])
                     for extra in found[1:]:
                         if not _duplicate(extra, events):
                             events.append(extra)
@@ -344,10 +343,6 @@ class EventReader:
             trigger=trigger.text,
             documents=[self.document],
         )
-
-    def verb_event(self, verb: Token, sent: Span, entry: dict) -> Event | None:
-        found = self.verb_events(verb, sent, entry)
-        return found[0] if found else None
 
     def verb_events(self, verb: Token, sent: Span, entry: dict) -> list[Event]:
         """The events a lexicon verb reports: one per coordinated target ("accused the UK and the
