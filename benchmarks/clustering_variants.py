@@ -230,13 +230,21 @@ class Bench:
         return out
 
 
-def cluster_with(params: ClusterParams, rule: MergeRule | None = None) -> Callable[[list[ClusterItem]], list[list[str]]]:
+Run = Callable[[list[ClusterItem]], list[list[str]]]
+
+
+def streamed(make: Callable[[], StoryClusterer]) -> Run:
+    """A run: a fresh clusterer from `make` takes the stream order one article at a time."""
     def run(order: list[ClusterItem]) -> list[list[str]]:
-        c = MergingClusterer(params, rule)
+        c = make()
         for item in order:
             c.add(item)
         return c.stories()
     return run
+
+
+def cluster_with(params: ClusterParams, rule: MergeRule | None = None) -> Run:
+    return streamed(lambda: MergingClusterer(params, rule))
 
 
 def swept(bench: Bench, held: set[str], candidates: dict) -> Callable:
@@ -374,14 +382,7 @@ def model_variant(bench: Bench, make_model: Callable, rows: Callable) -> dict:
                 c.force(item, bench.gold[item.doc_id])
         model = make_model().fit(np.array(X), np.array(y))
 
-        def run(thr):
-            def go(order):
-                c = ModelClusterer(params, model, rows, thr)
-                for item in order:
-                    c.add(item)
-                return c.stories()
-            return go
-        return swept(bench, held, {t: run(t) for t in THRESHOLDS})
+        return swept(bench, held, {t: streamed(lambda t=t: ModelClusterer(params, model, rows, t)) for t in THRESHOLDS})
     return bench.evaluate(run_for)
 
 
@@ -559,16 +560,8 @@ def signature_variant(bench: Bench, names: list[str], founders: int | None = Non
         fitted = dataclasses.replace(params, weights={k: float(w) for k, w in zip(cols, model.coef_[0])},
                                      bias=float(model.intercept_[0]))
 
-        def run(thr):
-            p = dataclasses.replace(fitted, threshold=thr)
-
-            def go(order):
-                c = SigClusterer(p, sigs, names, founders)
-                for item in order:
-                    c.add(item)
-                return c.stories()
-            return go
-        return swept(bench, held, {t: run(t) for t in THRESHOLDS})
+        return swept(bench, held, {t: streamed(lambda t=t: SigClusterer(dataclasses.replace(fitted, threshold=t), sigs, names,
+                                                                       founders)) for t in THRESHOLDS})
     return bench.evaluate(run_for)
 
 
@@ -802,13 +795,8 @@ def always_split(c: SplittingClusterer, story: _Story, a: list[str], b: list[str
 
 
 def split_with(params: ClusterParams, splitter: Splitter, rule: SplitRule | None, merge: MergeRule | None = None,
-               split_at: tuple[int, ...] = SPLIT_AT) -> Callable[[list[ClusterItem]], list[list[str]]]:
-    def run(order: list[ClusterItem]) -> list[list[str]]:
-        c = SplittingClusterer(params, splitter, rule, merge, split_at)
-        for item in order:
-            c.add(item)
-        return c.stories()
-    return run
+               split_at: tuple[int, ...] = SPLIT_AT) -> Run:
+    return streamed(lambda: SplittingClusterer(params, splitter, rule, merge, split_at))
 
 
 def _post_split(clusters: list[list[str]], gold: dict[str, str], min_part: int) -> list[list[str]]:
