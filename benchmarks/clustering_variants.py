@@ -283,6 +283,13 @@ def centroid(tau: float) -> MergeRule:
     return lambda s, a, b, p_a, p_b: s.probability(centroid_features(a, b)) >= tau
 
 
+def both(bridge_tau: float, centroid_tau: float) -> MergeRule:
+    """Merge only when the bridge and the centroid rules agree."""
+    def rule(s: MergingClusterer, a: _Story, b: _Story, p_a: float | None, p_b: float) -> bool:
+        return bridge(bridge_tau)(s, a, b, p_a, p_b) and centroid(centroid_tau)(s, a, b, p_a, p_b)
+    return rule
+
+
 def v_bridge(bench: Bench) -> dict:
     taus = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, NEVER)
     return bench.evaluate(lambda held, params: swept(bench, held, {t: cluster_with(params, bridge(t)) for t in taus}))
@@ -302,9 +309,7 @@ def v_centroid(bench: Bench) -> dict:
 def v_both(bench: Bench) -> dict:
     grid = [(t1, t2) for t1 in (0.5, 0.7, 0.9) for t2 in (0.7, 0.9, 0.95)] + [(NEVER, NEVER)]
 
-    def rule(t1: float, t2: float) -> MergeRule:
-        return lambda s, a, b, p_a, p_b: bridge(t1)(s, a, b, p_a, p_b) and centroid(t2)(s, a, b, p_a, p_b)
-    return bench.evaluate(lambda held, params: swept(bench, held, {g: cluster_with(params, rule(*g)) for g in grid}))
+    return bench.evaluate(lambda held, params: swept(bench, held, {g: cluster_with(params, both(*g)) for g in grid}))
 
 
 def v_merge_model(bench: Bench) -> dict:
@@ -890,22 +895,17 @@ def v_split_pair_ratio(bench: Bench) -> dict:
 def v_split_merge(bench: Bench) -> dict:
     """split (model rule) with the best merge rule of this file, 'both' (bridge and centroid
     agree); split tau and the two merge taus swept jointly per fold on a small grid."""
-    def merge_rule(t1: float, t2: float) -> MergeRule:
-        return lambda s, a, b, p_a, p_b: bridge(t1)(s, a, b, p_a, p_b) and centroid(t2)(s, a, b, p_a, p_b)
     grid = [(ts, t1, t2) for ts in (0.05, 0.1, 0.2, -NEVER) for t1, t2 in ((0.7, 0.9), (0.9, 0.95), (NEVER, NEVER))]
     return bench.evaluate(lambda held, params: swept(bench, held, {
-        g: split_with(params, average_link_split, split_model(g[0]), merge_rule(g[1], g[2])) for g in grid}))
-
+        g: split_with(params, average_link_split, split_model(g[0]), both(g[1], g[2])) for g in grid}))
 
 
 def v_split_pair_merge(bench: Bench) -> dict:
     """split_pair_ratio with the best merge rule of this file, 'both' (bridge and centroid
     agree); the split tau and the merge taus swept jointly per fold."""
-    def merge_rule(t1: float, t2: float) -> MergeRule:
-        return lambda s, a, b, p_a, p_b: bridge(t1)(s, a, b, p_a, p_b) and centroid(t2)(s, a, b, p_a, p_b)
     grid = [(ts, t1, t2) for ts in (0.3, 0.4, 0.5, 0.6, -NEVER) for t1, t2 in ((0.7, 0.9), (0.9, 0.95), (NEVER, NEVER))]
     return bench.evaluate(lambda held, params: swept(bench, held, {
-        g: split_with(params, pair_link_split, split_pair_ratio(g[0]), merge_rule(g[1], g[2])) for g in grid}))
+        g: split_with(params, pair_link_split, split_pair_ratio(g[0]), both(g[1], g[2])) for g in grid}))
 
 
 VARIANTS = {name[2:]: fn for name, fn in globals().items() if name.startswith("v_")}
