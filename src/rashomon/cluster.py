@@ -55,7 +55,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from wordfreq import get_frequency_dict, word_frequency
 
-from rashomon import embed, timex
+from rashomon import embed, regroup, timex
 
 SPACES = ("tok", "lem", "ent", "lead", "verb", "num")
 KEY_SPACES = ("ent", "lem")  # spaces whose most specific terms are a story's index keys
@@ -99,6 +99,44 @@ class ClusterItem:
     embedding: list[float] | None = None
 
 
+def item_dict(item: ClusterItem, text: bool = True) -> dict[str, Any]:
+    """An item as JSON-able data (dates as ISO strings); without its text when the text is kept
+    elsewhere (a store keeps it in the document row)."""
+    data = asdict(item)
+    for key in ("published", "event_date"):
+        if data[key] is not None:
+            data[key] = data[key].isoformat()
+    if not text:
+        del data["text"]
+    return data
+
+
+def item_from_dict(data: dict[str, Any], text: str | None = None) -> ClusterItem:
+    known = {f for f in ClusterItem.__dataclass_fields__}
+    data = {k: v for k, v in data.items() if k in known}
+    for key in ("published", "event_date"):
+        if data.get(key) is not None:
+            data[key] = dt.date.fromisoformat(data[key])
+    if text is not None:
+        data["text"] = text
+    return ClusterItem(**data)
+
+
+@dataclass(frozen=True)
+class StoryMove:
+    """Articles that changed story after they were assigned (consumers holding per-story state,
+    a stream's open stories or a store's rows, replay these).
+
+    "split": `docs` left story `source` for the new story `target`; `source` keeps the rest.
+    "merge": story `source` was folded into `target` with all its `docs`, and no longer exists.
+    """
+
+    kind: str  # "split" | "merge"
+    source: str
+    target: str
+    docs: tuple[str, ...]
+
+
 @dataclass
 class ClusterParams:
     """Decision parameters; the shipped values are fitted, not hand-set (see train_cluster.py)."""
@@ -113,6 +151,12 @@ class ClusterParams:
     grace_days: float = 3.0  # no decay while a story is at most this many days old
     decay_days: float = 30.0  # e-folding time of the similarity after the grace period
     horizon_days: float = 120.0  # stories quiet for longer than this are not candidates
+    # Second thoughts (see `StoryClusterer` and regroup.py); None switches each off.
+    split_at: list[int] = field(default_factory=lambda: [4, 6, 8, 12, 16, 24, 32, 48, 64])  # story sizes
+    split_tau: float | None = None  # split when cross-group P < split_tau x the looser group's own P
+    merge_bridge: float | None = None  # merge two candidates when the article's P to the other >= this ...
+    merge_centroid: float | None = None  # ... and one story's centroid, as an article, joins the other at >= this
+    merge_candidates: int = 3  # the article's runner-up candidates offered for a merge
     meta: dict[str, Any] = field(default_factory=dict)  # how the values were obtained
 
     @classmethod
@@ -300,6 +344,7 @@ class _Story:
     # Sum of the members' unit lead embeddings (float64; persisted as a list) and its squared norm
     emb: np.ndarray = field(default_factory=lambda: np.zeros(0))
     emb_sq: float = 0.0
+    checked: int = 0  # its size when it was last checked for holding two events (`split_at`)
 
     @classmethod
     def new(cls, story_id: str) -> _Story:
@@ -342,9 +387,39 @@ class _Story:
         for t in vecs["ent"]:
             if ents[t] > self.top[1]:
                 self.top = [t, ents[t]]
-        if date:
-            iso = date.isoformat()
+        self._add_date(date.isoformat() if date else None)
+
+    def _add_date(self, iso: str | None) -> None:
+        if iso:
             self.dates = [min(self.dates[0], iso), max(self.dates[1], iso)] if self.dates else [iso, iso]
+
+    def absorb(self, other: _Story) -> None:
+        """Fold another story's members and sums into this one."""
+        self.docs.extend(other.docs)
+        for space, total in other.sums.items():
+            mine = self.sums.setdefault(space, {})
+            for t, v in total.items():
+                mine[t] = mine.get(t, 0.0) + v
+            if space in SPACES:
+                self.sq[space] = sum(v * v for v in mine.values())
+        if other.emb.size:
+            self.emb = self.emb + other.emb if self.emb.shape == other.emb.shape else other.emb.copy()
+            self.emb_sq = float(self.emb @ self.emb)
+        ents = self.sums["ent"]
+        if ents:
+            top = max(ents, key=ents.__getitem__)
+            self.top = [top, ents[top]]
+        for iso in other.dates:
+            self._add_date(iso)
+        if other.last and (self.last is None or other.last > self.last):
+            self.last = other.last
+
+    def as_article(self) -> dict[str, Any]:
+        """The story's vectors as if it were one article: normalised sums, years, mean embedding."""
+        out: dict[str, Any] = {space: _normalised(self.sums.get(space, {})) for space in SPACES}
+        out["year"] = dict(self.sums.get("year", {}))
+        out["emb"] = self.emb / math.sqrt(self.emb_sq) if self.emb_sq > 0 else np.zeros(0)
+        return out
 
 
 def _story_dict(story: _Story) -> dict[str, Any]:
@@ -421,26 +496,43 @@ class StoryClusterer:
         self._postings: dict[str, OrderedDict[str, None]] = {}
         self._assignment: dict[str, str] = {}
         self._next = 0
+        # Members of stories that may still be checked for a split (see `_check_split`), and
+        # their pairwise probabilities, computed once: doc -> doc -> P.
+        self._items: dict[str, ClusterItem] = {}
+        self._pairs: dict[str, dict[str, float]] = {}
+        self._moves: list[StoryMove] = []
 
     # -- public API ---------------------------------------------------------------------------
 
     def add(self, item: ClusterItem) -> str:
-        """Assign `item` to the best story, or open a new one; returns the story id."""
+        """Assign `item` to the best story, or open a new one; returns the story id.
+
+        Then the second thoughts, when the parameters switch them on: the article may show that
+        its story and a runner-up candidate are one event (they merge), and a story that reached
+        one of the `split_at` sizes may turn out to hold two (it splits). Articles that changed
+        story that way are reported by `drain_moves`."""
         if item.doc_id in self._assignment:
             return self._assignment[item.doc_id]
         vecs = vectors(item, self.params)
         date = _event_date(item)
-        best, best_p, best_dots = None, -1.0, {}
+        scored = []
         for story in self._candidates(vecs, item.published):
             feats, dots = features(story, vecs, date)
-            p = self.probability(feats, self._decay(story, item.published))
-            if p > best_p:
-                best, best_p, best_dots = story, p, dots
-        if best is None or best_p < self.params.threshold:
-            best = self._open(None)
-            best_dots = {}
+            scored.append((self.probability(feats, self._decay(story, item.published)), story, dots))
+        scored.sort(key=lambda s: -s[0])  # stable: of equal scores, the better-ranked candidate first
+        if not scored or scored[0][0] < self.params.threshold:
+            best, best_dots = self._open(None), {}
+        else:
+            _, best, best_dots = scored[0]
         self._join(best, item, vecs, best_dots)
-        return best.id
+        best = self._merge_runners_up(best, [(p, s) for p, s, _ in scored if s is not best])
+        self._check_split(best)
+        return self._assignment[item.doc_id]
+
+    def drain_moves(self) -> list[StoryMove]:
+        """The splits and merges since the last call, in the order they happened."""
+        moves, self._moves = self._moves, []
+        return moves
 
     def stories(self) -> list[list[str]]:
         """Doc ids per story, in the order the stories were opened."""
@@ -470,6 +562,7 @@ class StoryClusterer:
                         del self._postings[key]
         for doc_id in story.docs:
             self._assignment.pop(doc_id, None)
+        self._forget_members(story.docs)
         return list(story.docs)
 
     def probability(self, feats: dict[str, float], decay: float = 1.0) -> float:
@@ -492,10 +585,15 @@ class StoryClusterer:
         story = self._stories.get(story_id) if story_id else None
         if story is None:
             story = self._open(story_id)
+        self._join(story, item, vecs, self._dots(story, vecs))
+        return story.id
+
+    @staticmethod
+    def _dots(story: _Story, vecs: dict[str, Any]) -> dict[str, float]:
+        """The raw dots of an article's vectors with a story's sums (what `_Story.add` needs)."""
         dots = {space: story.cosine(space, vecs[space])[1] for space in SPACES}
         dots["emb"] = story.emb_cosine(vecs["emb"])[1]
-        self._join(story, item, vecs, dots)
-        return story.id
+        return dots
 
     # -- persistence --------------------------------------------------------------------------
 
@@ -505,6 +603,7 @@ class StoryClusterer:
             "next": self._next,
             "stories": [_story_dict(s) for s in self._stories.values()],
             "postings": {t: list(p) for t, p in self._postings.items()},
+            "items": [item_dict(i) for i in self._items.values()],  # what a split check reads
         }
 
     @classmethod
@@ -517,6 +616,7 @@ class StoryClusterer:
             for d in story.docs:
                 self._assignment[d] = story.id
         self._postings = {t: OrderedDict.fromkeys(ids) for t, ids in data["postings"].items()}
+        self._items = {i.doc_id: i for i in map(item_from_dict, data.get("items", []))}
         return self
 
     # -- internals ----------------------------------------------------------------------------
@@ -533,6 +633,128 @@ class StoryClusterer:
             story.last = item.published.isoformat()
         self._assignment[item.doc_id] = story.id
         self._index(story.id, vecs)
+        if self.params.split_tau is not None and story.checked < max(self.params.split_at, default=0):
+            self._items[item.doc_id] = item
+
+    def _changed(self, story_ids: Iterable[str], keys: Iterable[str]) -> None:
+        """Called with the stories and index keys every change touches (a store writes those)."""
+
+    def _gone(self, story_id: str) -> None:
+        """Called when a merge folds a story away (a store deletes its row)."""
+
+    # -- second thoughts ------------------------------------------------------------------------
+
+    def _merge_runners_up(self, story: _Story, runners_up: list[tuple[float, _Story]]) -> _Story:
+        """Merge the article's story with a runner-up candidate when both say they are one event:
+        the article joins the runner-up too (its decayed P >= `merge_bridge`), and the story's
+        centroid, read as an article, joins the runner-up (P >= `merge_centroid`). Either alone
+        merges too much (the bridge is one article; centroids of one kind of event look alike).
+        Returns the story the article ends in."""
+        bridge, centroid = self.params.merge_bridge, self.params.merge_centroid
+        if bridge is None or centroid is None:
+            return story
+        for p, other in runners_up[: self.params.merge_candidates]:
+            if p < bridge or other.id not in self._stories or story.id not in self._stories:
+                continue
+            date = dt.date.fromisoformat(story.dates[1]) if story.dates else None
+            if self.probability(features(other, story.as_article(), date)[0]) >= centroid:
+                story = self._merge(story, other)
+        return story
+
+    def _merge(self, a: _Story, b: _Story) -> _Story:
+        """Fold the smaller story into the larger one (ties: `a` into `b`); returns the survivor."""
+        if len(a.docs) > len(b.docs):
+            a, b = b, a
+        b.absorb(a)
+        keys = []
+        for space in KEY_SPACES:  # its index keys are among its entity and lemma terms
+            for term in a.sums.get(space, ()):
+                key = f"{space}:{term}"
+                posting = self._postings.get(key)
+                if posting is not None and a.id in posting:
+                    del posting[a.id]
+                    posting.pop(b.id, None)
+                    posting[b.id] = None
+                    keys.append(key)
+        for d in a.docs:
+            self._assignment[d] = b.id
+        del self._stories[a.id]
+        self._moves.append(StoryMove("merge", a.id, b.id, tuple(a.docs)))
+        self._changed([b.id], keys)
+        self._gone(a.id)
+        return b
+
+    def _check_split(self, story: _Story) -> None:
+        """At each `split_at` size a story reaches, split it if its members form two events
+        (regroup.py). The members' items are kept until the story passes the last size."""
+        split_at, tau = self.params.split_at, self.params.split_tau
+        n = len(story.docs)
+        if tau is None or not any(story.checked < size <= n for size in split_at):
+            return
+        story.checked = n
+        self._changed([story.id], [])
+        docs = list(story.docs)
+        items = self._member_items(docs)
+        if items is None:  # members from before items were kept: nothing to compare
+            parts = None
+        else:
+            parts = regroup.split(docs, self._pair_matrix(docs, items), tau)
+        opened = self._split(story, *parts, items) if parts is not None else None
+        for s in (self._stories[story.id], opened):  # the story as it is now: a split rebuilt it
+            if s is not None and s.checked >= max(split_at):
+                self._forget_members(s.docs)
+
+    def _member_items(self, docs: list[str]) -> dict[str, ClusterItem] | None:
+        """The members' items, None if one is unknown (a store reads the missing ones)."""
+        if any(d not in self._items for d in docs):
+            return None
+        return {d: self._items[d] for d in docs}
+
+    def _pair_matrix(self, docs: list[str], items: dict[str, ClusterItem]) -> np.ndarray:
+        """P(i joins a story holding j alone), symmetrised, for every pair of members."""
+        missing = {x for i, d in enumerate(docs) for e in docs[i + 1 :] if e not in self._pairs.get(d, {}) for x in (d, e)}
+        alone = {}
+        for d in sorted(missing):
+            vecs = vectors(items[d], self.params)
+            story = _Story.new(d)
+            story.add(d, vecs, {}, _event_date(items[d]))
+            alone[d] = (story, vecs, _event_date(items[d]))
+
+        def probability(i: int, j: int) -> float:
+            a, b = docs[i], docs[j]
+            known = self._pairs.get(a, {}).get(b)
+            if known is None:
+                a, b = sorted((a, b))
+                (sa, va, da), (sb, vb, db) = alone[a], alone[b]
+                known = (self.probability(features(sb, va, da)[0]) + self.probability(features(sa, vb, db)[0])) / 2
+                self._pairs.setdefault(a, {})[b] = self._pairs.setdefault(b, {})[a] = known
+            return known
+
+        return regroup.pair_matrix(len(docs), probability)
+
+    def _split(self, story: _Story, kept: list[str], leaving: list[str], items: dict[str, ClusterItem]) -> _Story:
+        """`leaving` becomes a new story (returned); both centroids and index entries are built afresh."""
+        member_vecs = {d: vectors(items[d], self.params) for d in story.docs}
+        keys = {key for d in story.docs for key in self._keys(member_vecs[d])}
+        for key in keys:
+            posting = self._postings.get(key)
+            if posting is not None:
+                posting.pop(story.id, None)
+        new = self._open(None)
+        for part, docs in ((story, kept), (new, leaving)):
+            fresh = _Story.new(part.id)
+            for d in docs:
+                self._join(fresh, items[d], member_vecs[d], self._dots(fresh, member_vecs[d]))
+            fresh.checked = len(docs)
+            self._stories[part.id] = fresh
+        self._moves.append(StoryMove("split", story.id, new.id, tuple(leaving)))
+        self._changed([story.id, new.id], keys)
+        return self._stories[new.id]
+
+    def _forget_members(self, docs: Iterable[str]) -> None:
+        for d in docs:
+            self._items.pop(d, None)
+            self._pairs.pop(d, None)
 
     def _keys(self, vecs: dict[str, Any]) -> list[str]:
         """The article's most specific features, namespaced by space: its index keys."""
@@ -545,7 +767,9 @@ class StoryClusterer:
 
     def _index(self, story_id: str, vecs: dict[str, Any]) -> None:
         cap = self.params.posting_cap
-        for key in self._keys(vecs):
+        keys = self._keys(vecs)
+        self._changed([story_id], keys)
+        for key in keys:
             posting = self._postings.setdefault(key, OrderedDict())
             posting.pop(story_id, None)
             posting[story_id] = None  # most recently updated story last
