@@ -11,6 +11,8 @@ How the parameters are chosen (never on the documents they are judged on):
 2. Join threshold: the clusterer with those weights is run for real over the training topics
    (two other seeded orders) for each threshold on a grid; the threshold with the best mean
    BCubed F1 against subtopics wins.
+2b. Second thoughts (rashomon.regroup): with that threshold, the split ratio and the two merge
+   bars are chosen the same way, jointly on a small grid (REGROUP_GRID) that includes "off".
 3. Cross-validation: 5 leave-topics-out folds. For each fold steps 1-2 use the other folds'
    topics only, and the held-out topics are scored (see benchmarks/clustering.py). The shipped
    file is then fitted on all topics with the same procedure and records the fold results.
@@ -47,6 +49,13 @@ THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 15)]
 TRAIN_SEEDS = (101, 102, 103)  # orders for the replayed examples
 TUNE_SEEDS = (201, 202)  # orders for the threshold sweep
 FOLDS = 5
+# (split_tau, merge_bridge, merge_centroid); None: off. Measured as the variant
+# "split_pair_merge" of benchmarks/clustering_variants.py before it went into the product.
+REGROUP_GRID = [
+    (split, bridge, centroid)
+    for split in (0.3, 0.4, 0.5, 0.6, None)
+    for bridge, centroid in ((0.7, 0.9), (0.9, 0.95), (None, None))
+]
 HARD = 0  # >0: train only on the article's HARD most lemma-similar candidates (measured: no gain)
 PARAMS_PATH = ROOT / "src" / "rashomon" / "data" / "cluster_params.json"
 
@@ -92,16 +101,28 @@ def run(items: list[ClusterItem], params: ClusterParams, seed: int) -> list[list
     return clusterer.stories()
 
 
+def train_f1(items: list[ClusterItem], gold: dict[str, str], params: ClusterParams) -> float:
+    return statistics.mean(bcubed(run(items, params, s), gold)[2] for s in TUNE_SEEDS)
+
+
 def fit(items: list[ClusterItem], gold: dict[str, str], base: ClusterParams | None = None) -> ClusterParams:
-    """Weights, then the threshold with the best mean F1 on the same (training) items."""
+    """Weights, then the threshold, then the second thoughts, each with the best mean F1 on the
+    same (training) items."""
     params = ClusterParams.from_dict((base or ClusterParams()).to_dict())
     params.weights, params.bias = fit_weights(items, gold, params)
+    params.split_tau = params.merge_bridge = params.merge_centroid = None
     scores = {}
     for threshold in THRESHOLDS:
         params.threshold = threshold
-        scores[threshold] = statistics.mean(bcubed(run(items, params, s), gold)[2] for s in TUNE_SEEDS)
+        scores[threshold] = train_f1(items, gold, params)
     params.threshold = max(scores, key=scores.__getitem__)
-    params.meta = {"train_f1": round(scores[params.threshold], 4)}
+    regroup = {}
+    for knobs in REGROUP_GRID:
+        params.split_tau, params.merge_bridge, params.merge_centroid = knobs
+        regroup[knobs] = train_f1(items, gold, params)
+    best = max(regroup, key=regroup.__getitem__)
+    params.split_tau, params.merge_bridge, params.merge_centroid = best
+    params.meta = {"train_f1": round(regroup[best], 4), "train_f1_without_regroup": round(scores[params.threshold], 4)}
     return params
 
 
@@ -124,14 +145,16 @@ def main() -> None:
     for held, params in cross_validate(items, gold, topic):
         ids = [i.doc_id for i in items if topic[i.doc_id] in held]
         p, r, f = bcubed(run(items, params, 7), gold, ids)
-        folds.append({"held_out_topics": sorted(held, key=int), "threshold": params.threshold, "f1": round(f, 4)})
-        print(f"fold {sorted(held, key=int)}: threshold {params.threshold}  held-out P {p:.3f} R {r:.3f} F1 {f:.3f}")
+        knobs = {"threshold": params.threshold, "split_tau": params.split_tau,
+                 "merge_bridge": params.merge_bridge, "merge_centroid": params.merge_centroid}
+        folds.append({"held_out_topics": sorted(held, key=int), **knobs, "f1": round(f, 4)})
+        print(f"fold {sorted(held, key=int)}: {knobs}  held-out P {p:.3f} R {r:.3f} F1 {f:.3f}")
     final = fit(items, gold)
     final.meta.update(
         {
             "trained_on": "ECB+ (29 topics, 651 documents), gold subtopics",
             "procedure": "scripts/train_cluster.py: logistic regression on replayed candidate pairs; "
-            "threshold by BCubed F1 sweep; 5 leave-topics-out folds",
+            "threshold, then split/merge bars, by BCubed F1 sweeps; 5 leave-topics-out folds",
             "features": FEATURES,
             "cv_folds": folds,
         }
