@@ -645,21 +645,23 @@ class StoryClusterer:
     # -- second thoughts ------------------------------------------------------------------------
 
     def _merge_runners_up(self, story: _Story, runners_up: list[tuple[float, _Story]]) -> _Story:
-        """Merge the article's story with a runner-up candidate when both say they are one event:
-        the article joins the runner-up too (its decayed P >= `merge_bridge`), and the story's
-        centroid, read as an article, joins the runner-up (P >= `merge_centroid`). Either alone
-        merges too much (the bridge is one article; centroids of one kind of event look alike).
-        Returns the story the article ends in."""
-        bridge, centroid = self.params.merge_bridge, self.params.merge_centroid
-        if bridge is None or centroid is None:
-            return story
+        """Merge the article's story with each of its first runners-up that `_one_event` says
+        is the same event. Returns the story the article ends in."""
         for p, other in runners_up[: self.params.merge_candidates]:
-            if p < bridge or other.id not in self._stories or story.id not in self._stories:
-                continue
-            date = dt.date.fromisoformat(story.dates[1]) if story.dates else None
-            if self.probability(features(other, story.as_article(), date)[0]) >= centroid:
+            if other.id in self._stories and story.id in self._stories and self._one_event(story, other, p):
                 story = self._merge(story, other)
         return story
+
+    def _one_event(self, story: _Story, other: _Story, p: float) -> bool:
+        """Are the article's story and a runner-up one event? Yes when both say so: the article
+        joins the runner-up too (its decayed P >= `merge_bridge`), and the story's centroid,
+        read as an article, joins the runner-up (P >= `merge_centroid`). Either alone merges
+        too much (the bridge is one article; centroids of one kind of event look alike)."""
+        bridge, centroid = self.params.merge_bridge, self.params.merge_centroid
+        if bridge is None or centroid is None or p < bridge:
+            return False
+        date = dt.date.fromisoformat(story.dates[1]) if story.dates else None
+        return self.probability(features(other, story.as_article(), date)[0]) >= centroid
 
     def _merge(self, a: _Story, b: _Story) -> _Story:
         """Fold the smaller story into the larger one (ties: `a` into `b`); returns the survivor."""
@@ -695,14 +697,16 @@ class StoryClusterer:
         self._changed([story.id], [])
         docs = list(story.docs)
         items = self._member_items(docs)
-        if items is None:  # members from before items were kept: nothing to compare
-            parts = None
-        else:
-            parts = regroup.split(docs, self._pair_matrix(docs, items), tau)
+        parts = None if items is None else self._two_events(docs, items)  # None: members from before items were kept
         opened = self._split(story, *parts, items) if parts is not None else None
         for s in (self._stories[story.id], opened):  # the story as it is now: a split rebuilt it
             if s is not None and s.checked >= max(split_at):
                 self._forget_members(s.docs)
+
+    def _two_events(self, docs: list[str], items: dict[str, ClusterItem]) -> tuple[list[str], list[str]] | None:
+        """(kept, leaving) members when the story's members form two events, else None."""
+        assert self.params.split_tau is not None
+        return regroup.split(docs, self._pair_matrix(docs, items), self.params.split_tau)
 
     def _member_items(self, docs: list[str]) -> dict[str, ClusterItem] | None:
         """The members' items, None if one is unknown (a store reads the missing ones)."""
