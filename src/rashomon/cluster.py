@@ -77,6 +77,9 @@ _URL_LINE = re.compile(r"^\s*(?:https?\b|www\s?\.)", re.I | re.M)
 _MIN_FREQ = 1e-9  # words wordfreq has never seen count as rarer than anything it has
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 IDF_CACHE = 1_000_000  # distinct words remembered; a news stream's vocabulary grows far slower
+# Members' vectors remembered for split checks: a story is checked again a few hundred arrivals
+# later at most while it grows, and a check needs all its members' vectors (about 20 kB each).
+MEMBER_VECTORS = 1024
 
 
 @dataclass
@@ -449,14 +452,23 @@ def _date_gap(story: _Story, date: dt.date | None) -> float | None:
 
 
 def features(
-    story: _Story, vecs: dict[str, Any], date: dt.date | None = None
+    story: _Story, vecs: dict[str, Any], date: dt.date | None = None, dots: dict[str, float] | None = None
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """Decision features of (article, story) and the raw dots `_Story.add` needs."""
+    """Decision features of (article, story) and the raw dots `_Story.add` needs.
+
+    `dots`, when the caller already has them: the raw dots of `vecs` with the story's sums (for
+    two one-article stories the dot one way is the dot the other way), so only norms remain."""
     feats: dict[str, float] = {}
-    dots: dict[str, float] = {}
-    for space in SPACES:
-        feats[f"cos_{space}"], dots[space] = story.cosine(space, vecs[space])
-    feats["cos_emb"], dots["emb"] = story.emb_cosine(vecs["emb"])
+    if dots is None:
+        dots = {}
+        for space in SPACES:
+            feats[f"cos_{space}"], dots[space] = story.cosine(space, vecs[space])
+        feats["cos_emb"], dots["emb"] = story.emb_cosine(vecs["emb"])
+    else:
+        for space in SPACES:
+            sq = story.sq.get(space, 0.0)
+            feats[f"cos_{space}"] = dots[space] / math.sqrt(sq) if sq > 0 else 0.0
+        feats["cos_emb"] = dots["emb"] / math.sqrt(story.emb_sq) if story.emb_sq > 0 else 0.0
     ents = vecs["ent"]
     story_ents = story.sums["ent"]
     feats["ent_overlap"] = sum(v * v for t, v in ents.items() if t in story_ents)
@@ -500,6 +512,7 @@ class StoryClusterer:
         # their pairwise probabilities, computed once: doc -> doc -> P.
         self._items: dict[str, ClusterItem] = {}
         self._pairs: dict[str, dict[str, float]] = {}
+        self._vector_cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._moves: list[StoryMove] = []
 
     # -- public API ---------------------------------------------------------------------------
@@ -634,7 +647,9 @@ class StoryClusterer:
         self._assignment[item.doc_id] = story.id
         self._index(story.id, vecs)
         if self.params.split_tau is not None and story.checked < max(self.params.split_at, default=0):
-            self._items[item.doc_id] = item
+            # with its embedding: a check must not pay for the model again
+            self._items[item.doc_id] = item if item.embedding is not None else replace(item, embedding=vecs["emb"].tolist())
+            self._remember_vectors(item.doc_id, vecs)
 
     def _changed(self, story_ids: Iterable[str], keys: Iterable[str]) -> None:
         """Called with the stories and index keys every change touches (a store writes those)."""
@@ -719,7 +734,7 @@ class StoryClusterer:
         missing = {x for i, d in enumerate(docs) for e in docs[i + 1 :] if e not in self._pairs.get(d, {}) for x in (d, e)}
         alone = {}
         for d in sorted(missing):
-            vecs = vectors(items[d], self.params)
+            vecs = self._member_vectors(d, items[d])
             story = _Story.new(d)
             story.add(d, vecs, {}, _event_date(items[d]))
             alone[d] = (story, vecs, _event_date(items[d]))
@@ -730,7 +745,9 @@ class StoryClusterer:
             if known is None:
                 a, b = sorted((a, b))
                 (sa, va, da), (sb, vb, db) = alone[a], alone[b]
-                known = (self.probability(features(sb, va, da)[0]) + self.probability(features(sa, vb, db)[0])) / 2
+                a_to_b, dots = features(sb, va, da)
+                b_to_a, _ = features(sa, vb, db, dots)  # the same dots: the dot product is symmetric
+                known = (self.probability(a_to_b) + self.probability(b_to_a)) / 2
                 self._pairs.setdefault(a, {})[b] = self._pairs.setdefault(b, {})[a] = known
             return known
 
@@ -738,7 +755,7 @@ class StoryClusterer:
 
     def _split(self, story: _Story, kept: list[str], leaving: list[str], items: dict[str, ClusterItem]) -> _Story:
         """`leaving` becomes a new story (returned); both centroids and index entries are built afresh."""
-        member_vecs = {d: vectors(items[d], self.params) for d in story.docs}
+        member_vecs = {d: self._member_vectors(d, items[d]) for d in story.docs}
         keys = {key for d in story.docs for key in self._keys(member_vecs[d])}
         for key in keys:
             posting = self._postings.get(key)
@@ -755,10 +772,26 @@ class StoryClusterer:
         self._changed([story.id, new.id], keys)
         return self._stories[new.id]
 
+    def _member_vectors(self, doc_id: str, item: ClusterItem) -> dict[str, Any]:
+        """A member's vectors, from a small recently-used cache (they depend on the item alone)."""
+        vecs = self._vector_cache.pop(doc_id, None)
+        if vecs is None:
+            vecs = vectors(item, self.params)
+        self._remember_vectors(doc_id, vecs)
+        return vecs
+
+    def _remember_vectors(self, doc_id: str, vecs: dict[str, Any]) -> None:
+        cache = self._vector_cache
+        cache.pop(doc_id, None)
+        if len(cache) >= MEMBER_VECTORS:
+            cache.popitem(last=False)
+        cache[doc_id] = vecs
+
     def _forget_members(self, docs: Iterable[str]) -> None:
         for d in docs:
             self._items.pop(d, None)
             self._pairs.pop(d, None)
+            self._vector_cache.pop(d, None)
 
     def _keys(self, vecs: dict[str, Any]) -> list[str]:
         """The article's most specific features, namespaced by space: its index keys."""
