@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -17,8 +18,10 @@ import pytest
 
 from conftest import SHARED
 from rashomon import nlp
-from rashomon.cluster import ClusterItem, StoryClusterer, item_from_spacy
-from rashomon.store import Store, clusterstate
+from rashomon.cluster import ClusterItem, ClusterParams, StoryClusterer, default_params, item_from_spacy
+from rashomon.model import Document
+from rashomon.pipeline import DocumentLayers
+from rashomon.store import Store, clusterstate, write
 
 ECB = SHARED / "bench" / "ecbplus" / "docs.json"
 TOPICS = ("1", "4", "13", "19")
@@ -57,41 +60,52 @@ def second_wave(reports, tag: str, days_after: dict[str, int | None]) -> list[Cl
     return sorted(out, key=lambda i: (i.published is None, i.published or dt.date.min, i.doc_id))
 
 
-def store_with(tmp_path: Path, items: list[ClusterItem], batch: int = 16) -> sqlite3.Connection:
+def store_with(tmp_path: Path, items: list[ClusterItem], batch: int = 16, params: ClusterParams | None = None) -> sqlite3.Connection:
     """A store whose clusterer rows hold `items`, written batch by batch as an ingest writes them."""
     store = Store(tmp_path / "s.db")
     conn = store.conn
     clusterer = clusterstate.load(conn)
+    if params is not None:
+        clusterer.params = params
     for start in range(0, len(items), batch):
-        chunk = items[start : start + batch]
-        clusterer.prepare(chunk)
-        for item in chunk:
-            clusterer.add(item)
-        conn.execute("BEGIN IMMEDIATE")
-        clusterstate.save(conn, clusterer)
-        conn.execute("COMMIT")
+        ingest(conn, clusterer, items[start : start + batch])
         clusterer.trim()
     return conn
 
 
-def ingest(conn: sqlite3.Connection, clusterer: clusterstate.StoredClusterer, items: list[ClusterItem]) -> list[str]:
+def ingest(
+    conn: sqlite3.Connection, clusterer: clusterstate.StoredClusterer, items: list[ClusterItem], moves: list | None = None
+) -> list[str]:
+    """One batch as an ingest commits it: the clusterer's rows, and the documents' rows with their
+    cluster items (what a split check reads of members stored before), following moves (appended
+    to `moves`)."""
     clusterer.prepare(items)
     ids = [clusterer.add(item) for item in items]
+    new = {item.doc_id for item in items}
+    drained = clusterer.drain_moves()
+    if moves is not None:
+        moves.extend(drained)
+    moved = {d: clusterer.story_of(d) for move in drained for d in move.docs if d not in new}
     conn.execute("BEGIN IMMEDIATE")
+    for item in items:
+        layers = DocumentLayers(Document(item.doc_id, f"{item.doc_id}.txt", item.text), cluster_item=item)
+        write.insert_document(conn, layers, item.doc_id, item.doc_id, clusterer.story_of(item.doc_id), 0, "now")
+    write.move_documents(conn, moved)
     clusterstate.save(conn, clusterer)
     conn.execute("COMMIT")
     return ids
 
 
 def whole_state(conn: sqlite3.Connection) -> dict:
-    """The stored clusterer state, order-free where the store's row order is not meaningful."""
+    """The stored clusterer state, order-free where the store's row order is not meaningful
+    (members' items are the documents' rows, not the clusterer's)."""
     data = clusterstate.load_all(conn).to_dict()
-    return {**data, "stories": {s["id"]: s for s in data["stories"]}}
+    return {**data, "stories": {s["id"]: s for s in data["stories"]}, "items": None}
 
 
 def as_stored(clusterer: StoryClusterer) -> dict:
     data = json.loads(json.dumps(clusterer.to_dict()))
-    return {**data, "stories": {s["id"]: s for s in data["stories"]}}
+    return {**data, "stories": {s["id"]: s for s in data["stories"]}, "items": None}
 
 
 def test_a_late_wave_decides_as_the_whole_state_but_reads_only_the_stories_within_the_horizon(reports, tmp_path):
@@ -144,6 +158,46 @@ def test_undated_articles_and_forgetting_between_batches_change_no_decision(repo
     assert whole_state(conn) == as_stored(whole)
 
 
+REGROUP = {"split_tau": 0.6, "merge_bridge": 0.7, "merge_centroid": 0.9}  # second thoughts on, whatever is shipped
+
+
+def test_splits_and_merges_of_stored_stories_decide_as_the_whole_state(reports, tmp_path):
+    """Every report of the four topics within five days, in a seeded order, eight at a time:
+    young stories of two events of one kind split, and stories of one event merge, with members
+    stored in earlier batches. A clusterer that forgets everything between batches (and reads
+    the members' items a split check needs from the documents' rows) makes the same moves and
+    leaves the same state as one holding it all."""
+    params = ClusterParams.from_dict({**default_params().to_dict(), **REGROUP})
+    items = [replace(item, published=START + dt.timedelta(days=n % 5)) for n, (_, item) in enumerate(reports)]
+    items = [replace(item, event_date=item.published) for item in items]
+    random.Random(0).shuffle(items)
+    conn = store_with(tmp_path, items[:8], batch=8, params=params)
+    whole = clusterstate.load_all(conn)
+    assert whole.params == params
+    clusterer = clusterstate.load(conn)
+    moves: list = []
+    stored_before: set[str] = set(i.doc_id for i in items[:8])
+    moved_stored: dict[str, set[str]] = {"split": set(), "merge": set()}
+    for start in range(8, len(items), 8):
+        wave = items[start : start + 8]
+        got_moves: list = []
+        got = ingest(conn, clusterer, wave, got_moves)
+        assert got == [whole.add(item) for item in wave]
+        assert got_moves == whole.drain_moves()
+        for move in got_moves:
+            moved_stored[move.kind].update(set(move.docs) & stored_before)
+        moves.extend(got_moves)
+        stored_before.update(i.doc_id for i in wave)
+        assert clusterer.trim(max_stories=0, max_keys=0, max_items=0)  # items too: read again from the store
+        assert clusterer.held() == (0, 0) and not clusterer._items
+    assert moved_stored["split"] and moved_stored["merge"], f"the stream must split and merge stored stories: {moves}"
+    assert clusterer.reads["items"] > 0, "a split check read members' items from the store"
+    assert whole_state(conn) == as_stored(whole)
+    assert dict(conn.execute("SELECT id, story_id FROM documents")) == {i.doc_id: whole.story_of(i.doc_id) for i in items}
+    gone = {m.source for m in moves if m.kind == "merge"}
+    assert not gone & {row[0] for row in conn.execute("SELECT id FROM cluster_stories")}
+
+
 def _page(title: str, published: dt.date, text: str) -> str:
     body = "\n\n".join(line for line in text.splitlines() if line.strip())
     return f"{title}\n\nPublished: {published.isoformat()}\n\n{body}\n"
@@ -172,11 +226,14 @@ def test_an_ingest_into_a_store_files_articles_as_the_whole_state_clusterer(repo
         report = store.ingest([new], batch_size=64)
         assert report.added == len(picked)
         stored = dict(store.conn.execute("SELECT id, story_id FROM documents"))
-    sources = [s for p in sorted(new.iterdir()) for s in read_path(p)[0]]
-    layers = [a.layers for a in analyse_sources(sources)]
-    order = sorted(layers, key=lambda l: (l.document.published is None, l.document.published or ""))
-    expected = {l.document.id: whole.add(l.cluster_item) for l in order}
-    assert {doc: stored[doc] for doc in expected} == expected
+        sources = [s for p in sorted(new.iterdir()) for s in read_path(p)[0]]
+        layers = [a.layers for a in analyse_sources(sources)]
+        order = sorted(layers, key=lambda l: (l.document.published is None, l.document.published or ""))
+        for l in order:  # (the whole state reads the members' items a split check needs from the store)
+            whole.add(l.cluster_item)
+    # every article's final story, old ones included (a split or a merge may move them)
+    assert stored == {doc: whole.story_of(doc) for doc in stored}
+    expected = {l.document.id: stored[l.document.id] for l in order}
     assert len(set(expected.values()) & {stored[d] for d in stored if d not in expected}) >= 1, "some joined old stories"
 
 

@@ -191,7 +191,9 @@ def ingest(
     rate = report.added / report.seconds if report.seconds > 0 else 0.0
     err.print(
         f"read {report.read}, added {report.added}, skipped {report.skipped} (already stored), failed {report.failed}; "
-        f"{report.stories_touched} stories updated ({report.stories_new} new) in {report.seconds:.1f} s"
+        f"{report.stories_touched} stories updated ({report.stories_new} new"
+        + (f", {report.stories_split} split, {report.stories_merged} merged" if report.stories_split or report.stories_merged else "")
+        + f") in {report.seconds:.1f} s"
         + (f" ({rate:.1f} articles/s)" if report.added else ""),
         highlight=False,
     )

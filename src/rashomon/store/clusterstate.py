@@ -31,9 +31,18 @@ incremental ingest decides exactly as a batch run). Rows written before that loa
 embedding sum; the story's next member starts one. The row's `last` column (schema 3) repeats
 the JSON's `last`, written together by `save`.
 
-It hooks `StoryClusterer._index`, `_candidates` and `add`, and reads `_stories`/`_postings`/
-`_assignment`. A public "changed since" API and a pluggable state backend on the clusterer would
-remove that coupling (asked for in the store's reports).
+Second thoughts (merges and splits, `cluster.StoryClusterer`). The clusterer reports every
+story and index key a change touches through `_changed`, and a story a merge folded away through
+`_gone`: `save` writes the first and deletes the second's row. A split check needs the items of
+all the story's members, stored in earlier batches and runs too: each document's item (without
+text and embedding, recomputed from the text) is in its layers blob (`codec.encode_layers`), and
+`_member_items` reads the ones this process does not hold, so a clusterer that forgot them
+(`trim`) and one holding the whole state read the same items and decide the same. The ingest
+replays the moves on the documents' rows (`incremental.py`).
+
+It hooks `_changed`, `_gone`, `_member_items`, `_merge`, `_split` (bulk reads first), `_last_of`
+and `add`, and reads `_stories`/`_postings`/`_assignment`/`_items`. A pluggable
+state backend on the clusterer would remove that coupling (asked for in the store's reports).
 """
 
 from __future__ import annotations
@@ -45,6 +54,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rashomon.cluster import (
+    KEY_SPACES,
     ClusterItem,
     ClusterParams,
     StoryClusterer,
@@ -54,31 +64,83 @@ from rashomon.cluster import (
     default_params,
     tfidf,
 )
+from rashomon.store.codec import decode_cluster_item
 
 CHUNK = 500  # ids per IN (...) query: well under SQLite's variable limit
 MAX_STORIES = 4096  # stories kept between batches (a batch of 32 reaches at most 32 x 12)
 MAX_KEYS = 65536  # posting lists kept between batches (a batch of 32 looks up about 32 x 24)
+MAX_ITEMS = 4096  # members' items kept for split checks between batches (with text: a few KB each)
 # A story's date without its JSON: SQLite would pick the primary key's index and read the row
 # (and the JSON's overflow pages before the column added after it); the covering index does not.
 LAST_OF = "SELECT last FROM cluster_stories INDEXED BY cluster_stories_last WHERE id = ?"
 
 
 class TrackedClusterer(StoryClusterer):
-    """A StoryClusterer that remembers which stories and index keys changed since `clean()`."""
+    """A StoryClusterer that remembers which stories and index keys changed, and which stories a
+    merge folded away, since `clean()`; and reads the members' items a split check needs from
+    the store when it does not hold them (`_member_items`)."""
 
-    def __init__(self, params: ClusterParams | None = None) -> None:
+    def __init__(self, params: ClusterParams | None = None, conn: sqlite3.Connection | None = None) -> None:
         super().__init__(params)
+        self._conn = conn
         self.dirty_stories: set[str] = set()
         self.dirty_keys: set[str] = set()
+        self.gone_stories: set[str] = set()
+        # Items added since the last save: not in the store yet, so kept until it holds them.
+        self._batch_items: dict[str, ClusterItem] = {}
+        self.reads = {"postings": 0, "stories": 0, "lasts": 0, "items": 0}  # rows read, for tests and benchmarks
 
-    def _index(self, story_id: str, vecs: dict[str, Any]) -> None:
-        self.dirty_stories.add(story_id)
-        self.dirty_keys.update(self._keys(vecs))
-        super()._index(story_id, vecs)
+    def add(self, item: ClusterItem) -> str:
+        self._batch_items.setdefault(item.doc_id, item)
+        return super().add(item)
+
+    def _changed(self, story_ids: Iterable[str], keys: Iterable[str]) -> None:
+        self.dirty_stories.update(story_ids)
+        self.dirty_keys.update(keys)
+
+    def _gone(self, story_id: str) -> None:
+        self.dirty_stories.discard(story_id)
+        self.gone_stories.add(story_id)
+
+    def _member_items(self, docs: list[str]) -> dict[str, ClusterItem] | None:
+        """The members' items: held in memory, added in this batch, else read from the store
+        (one query per chunk). None when one is nowhere (a document stored before items were
+        kept): the check is skipped. What is known is the same whatever this process forgot
+        (`trim`), so a clusterer reading the store in parts decides as one holding all of it."""
+        missing = [d for d in docs if d not in self._items and d not in self._batch_items]
+        found = read_items(self._conn, missing) if missing and self._conn is not None else {}
+        self.reads["items"] += len(found)
+        out = {}
+        for d in docs:
+            item = self._items.get(d) or self._batch_items.get(d) or found.get(d)
+            if item is None:
+                return None
+            out[d] = item
+        if self.params.split_tau is not None:
+            self._items.update(found)  # a story checked again reads them from memory
+        return out
 
     def clean(self) -> None:
         self.dirty_stories.clear()
         self.dirty_keys.clear()
+        self.gone_stories.clear()
+        self._batch_items.clear()
+
+
+def read_items(conn: sqlite3.Connection, docs: Sequence[str]) -> dict[str, ClusterItem]:
+    """Stored documents' cluster items (rows written before items were kept have none)."""
+    out: dict[str, ClusterItem] = {}
+    for chunk in _chunks(docs):
+        rows = conn.execute(
+            f"""SELECT d.id, d.text, l.data FROM documents d JOIN layers l ON l.document_rowid = d.rowid
+                WHERE d.id IN ({_marks(chunk)})""",
+            chunk,
+        )
+        for doc_id, text, blob in rows:
+            item = decode_cluster_item(text, blob)
+            if item is not None:
+                out[doc_id] = item
+    return out
 
 
 class _Postings(dict):
@@ -140,14 +202,14 @@ class StoredClusterer(TrackedClusterer):
     Decides exactly as `load_all(conn)` would (see the module docstring). `stories()`,
     `to_dict()` and `retire` see only what is in memory; the store's rows are the whole state."""
 
+    _conn: sqlite3.Connection
+
     def __init__(self, conn: sqlite3.Connection, params: ClusterParams, next_id: int = 0) -> None:
-        super().__init__(params)
-        self._conn = conn
+        super().__init__(params, conn)
         self._next = next_id
         self._stories = _Stories(self)
         self._postings = _Postings(self)
         self._lasts: dict[str, str | None] = {}  # stored `last` of stories asked about (small)
-        self.reads = {"postings": 0, "stories": 0, "lasts": 0}  # rows read, for tests and benchmarks
 
     # -- what a batch can reach -------------------------------------------------------------
 
@@ -186,6 +248,8 @@ class StoredClusterer(TrackedClusterer):
         return self._lasts[story_id]
 
     def fetch_story(self, story_id: str) -> _Story | None:
+        if story_id in self.gone_stories:  # merged away in this batch: its row goes at the save
+            return None
         row = self._conn.execute("SELECT data FROM cluster_stories WHERE id = ?", (story_id,)).fetchone()
         if row is None:
             return None
@@ -213,25 +277,46 @@ class StoredClusterer(TrackedClusterer):
             return dict.__getitem__(self._stories, story_id).last
         return self.last_of(story_id)
 
+    def _gone(self, story_id: str) -> None:
+        super()._gone(story_id)
+        self._lasts.pop(story_id, None)
+
+    def _merge(self, a: _Story, b: _Story) -> _Story:
+        """Read the posting lists the folded story may be in (its entity and lemma terms) in
+        bulk first, instead of one query per term."""
+        small = a if len(a.docs) <= len(b.docs) else b
+        self.fetch_postings(sorted({f"{space}:{t}" for space in KEY_SPACES for t in small.sums.get(space, ())}))
+        return super()._merge(a, b)
+
+    def _split(self, story: _Story, kept: list[str], leaving: list[str], items: dict[str, ClusterItem]) -> _Story:
+        """Read the members' posting lists in bulk first (a split re-indexes every member)."""
+        self.prepare(items[d] for d in story.docs)
+        return super()._split(story, kept, leaving, items)
+
     # -- memory -----------------------------------------------------------------------------------
 
     def held(self) -> tuple[int, int]:
         """(stories, posting lists) in memory."""
         return len(self._stories), len(self._postings)
 
-    def trim(self, max_stories: int = MAX_STORIES, max_keys: int = MAX_KEYS) -> bool:
+    def trim(self, max_stories: int = MAX_STORIES, max_keys: int = MAX_KEYS, max_items: int = MAX_ITEMS) -> bool:
         """Forget everything read from the store if it outgrew the caps; True if it did.
 
         Only call when the store holds the in-memory state (after the batch's COMMIT): what is
         forgotten is read again when an article reaches it."""
-        if self.dirty_stories or self.dirty_keys:
+        if self.dirty_stories or self.dirty_keys or self.gone_stories or self._batch_items:
             raise RuntimeError("trim before save: the clusterer holds changes the store does not")
+        if len(self._items) > max_items:  # members' items for split checks: the store has them too
+            self._items = {}
+            self._pairs = {}
         if len(self._stories) <= max_stories and len(self._postings) + len(self._postings.absent) <= max_keys:
             return False
         self._stories = _Stories(self)
         self._postings = _Postings(self)
         self._assignment = {}
         self._lasts = {}
+        self._items = {}
+        self._pairs = {}
         return True
 
 
@@ -262,7 +347,7 @@ def load_all(conn: sqlite3.Connection) -> TrackedClusterer:
     check `load` decides the same, and for tools that need every story."""
     meta = _meta(conn)
     if "params" not in meta:
-        return TrackedClusterer(default_params())
+        return TrackedClusterer(default_params(), conn)
     data: dict[str, Any] = {
         "params": json.loads(meta["params"]),
         "next": int(meta["next"]),
@@ -271,6 +356,7 @@ def load_all(conn: sqlite3.Connection) -> TrackedClusterer:
     }
     clusterer = TrackedClusterer.from_dict(data)
     assert isinstance(clusterer, TrackedClusterer)
+    clusterer._conn = conn  # members' items for split checks are read from the documents' layers
     return clusterer
 
 
@@ -281,14 +367,13 @@ def save(conn: sqlite3.Connection, clusterer: TrackedClusterer) -> None:
         (json.dumps(clusterer.params.to_dict()), str(clusterer._next)),
     )
     stories = clusterer._stories
+    changed = [dict.__getitem__(stories, sid) for sid in sorted(clusterer.dirty_stories - clusterer.gone_stories)]
     conn.executemany(
         """INSERT INTO cluster_stories(id, data, last) VALUES (?, ?, ?)
            ON CONFLICT(id) DO UPDATE SET data = excluded.data, last = excluded.last""",
-        [
-            (sid, json.dumps(_story_dict(dict.__getitem__(stories, sid)), separators=(",", ":")), dict.__getitem__(stories, sid).last)
-            for sid in sorted(clusterer.dirty_stories)
-        ],
+        [(story.id, json.dumps(_story_dict(story), separators=(",", ":")), story.last) for story in changed],
     )
+    conn.executemany("DELETE FROM cluster_stories WHERE id = ?", [(sid,) for sid in sorted(clusterer.gone_stories)])
     rows = []
     dropped = []
     postings = clusterer._postings

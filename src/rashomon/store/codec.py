@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args, get_origin, g
 from rashomon.model import Claim, Document, Event, Mention, Quantity, TimeRef, to_dict
 
 if TYPE_CHECKING:  # the pipeline imports spaCy; listing and search must not pay for that
+    from rashomon.cluster import ClusterItem
     from rashomon.pipeline import DocumentLayers
 
 T = TypeVar("T")
+ITEM = "cluster_item"  # key of the cluster item (without text and embedding) in a layers blob
 LAYER_FIELDS: dict[str, type] = {
     "mentions": Mention,
     "dates": TimeRef,
@@ -39,9 +41,16 @@ def unpack(blob: bytes) -> Any:
 
 
 def encode_layers(layers: DocumentLayers) -> bytes:
-    """The per-document analysis without the document itself (stored in its own row) and without
-    the cluster item (the clusterer keeps what it needs in its own state)."""
-    return pack({name: to_dict(getattr(layers, name)) for name in LAYER_FIELDS})
+    """The per-document analysis without the document itself (stored in its own row).
+
+    The cluster item is kept without its text (the document row's) and without its lead
+    embedding: a split check of a story reads its members' items (`clusterstate`), and the
+    embedding is recomputed from the text, bit for bit (`embed.embed_lead` is deterministic;
+    tests/test_store_regroup.py checks it), where storing it would add ~4 KB per document."""
+    data = {name: to_dict(getattr(layers, name)) for name in LAYER_FIELDS}
+    if layers.cluster_item is not None:
+        data[ITEM] = _item_data(layers.cluster_item)
+    return pack(data)
 
 
 def decode_layers(document: Document, blob: bytes) -> DocumentLayers:
@@ -49,7 +58,29 @@ def decode_layers(document: Document, blob: bytes) -> DocumentLayers:
 
     data = unpack(blob)
     parts = {name: [decode(cls, v) for v in data.get(name, [])] for name, cls in LAYER_FIELDS.items()}
-    return DocumentLayers(document=document, **parts)
+    item = _item(data.get(ITEM), document.text)
+    return DocumentLayers(document=document, **parts, cluster_item=item)
+
+
+def decode_cluster_item(text: str, blob: bytes) -> ClusterItem | None:
+    """A stored document's cluster item (None for a row written before items were kept)."""
+    return _item(unpack(blob).get(ITEM), text)
+
+
+def _item_data(item: ClusterItem) -> dict[str, Any]:
+    from rashomon.cluster import item_dict
+
+    data = item_dict(item, text=False)
+    data.pop("embedding", None)
+    return data
+
+
+def _item(data: dict[str, Any] | None, text: str) -> ClusterItem | None:
+    if data is None:
+        return None
+    from rashomon.cluster import item_from_dict
+
+    return item_from_dict({**data, "embedding": None}, text=text)
 
 
 def decode(cls: type[T], data: dict[str, Any]) -> T:

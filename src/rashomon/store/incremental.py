@@ -10,7 +10,11 @@ For each input file:
 4. each batch is assigned to stories by the persisted streaming clusterer, which reads from the
    store only the posting lists of the batch's articles and the stories those can reach within
    the clusterer's horizon (`clusterstate.StoredClusterer`: memory follows the open stories, not
-   the size of the store); the stories it touched are marked *dirty*;
+   the size of the store); the stories it touched are marked *dirty*. With the clusterer's
+   second thoughts on, a batch may also split a stored story (some members move to a new one)
+   or merge two (the absorbed story disappears): stored members' rows follow their story, both
+   sides are marked dirty, and a story folded away is deleted with its layers and its share of
+   the entity summary, in the batch's transaction (`_Regroup`);
 5. documents, layers, dirty marks, the clusterer's changed rows, the ingest log and the markers
    of completed files are written in **one transaction per batch**, together with the rebuild of
    every dirty story that has *settled*: not touched for `settle` batches, or dirty for
@@ -56,7 +60,7 @@ from rashomon.store.records import FailedInput, IngestProgress, IngestReport
 from rashomon.store.work import Analysed, analyse_sources
 
 if TYPE_CHECKING:  # spaCy and the analysis stages load only when there is something new to analyse
-    from rashomon.cluster import ClusterItem
+    from rashomon.cluster import ClusterItem, StoryMove
     from rashomon.pipeline import DocumentLayers
     from rashomon.store.clusterstate import StoredClusterer
 
@@ -80,6 +84,36 @@ class _New:
     layers: DocumentLayers
     source: Source
     story_id: str = ""
+
+
+@dataclass
+class _Regroup:
+    """What a batch's second thoughts did to stories that were stored already (see `_assign`)."""
+
+    moves: list[StoryMove] = field(default_factory=list)  # as the clusterer reported them
+    moved: dict[str, str] = field(default_factory=dict)  # stored document -> its story now
+    gone: set[str] = field(default_factory=set)  # stories folded into another: deleted
+    touched: set[str] = field(default_factory=set)  # stories that lost or gained members: rebuilt
+    splits: int = 0
+    merges: int = 0
+
+    @classmethod
+    def of(cls, moves: Sequence[StoryMove], story_of: Callable[[str], str], new: set[str]) -> _Regroup:
+        """Replay the clusterer's moves (in order: a document may move twice, and a split's new
+        story may be folded away later in the batch). Documents of this batch are written with
+        their final story; the others' rows are moved."""
+        out = cls(moves=list(moves))
+        for move in moves:
+            out.touched.update((move.source, move.target))
+            if move.kind == "merge":
+                out.gone.add(move.source)
+                out.merges += 1
+            else:
+                out.splits += 1
+            out.moved.update((d, "") for d in move.docs if d not in new)
+        out.moved = {d: story_of(d) for d in out.moved}
+        out.touched -= out.gone
+        return out
 
 
 @dataclass
@@ -245,10 +279,9 @@ class Ingester:
         for item in batch:
             if item.file_key is not None:
                 self._open_files[item.file_key] -= 1
-        if new:
-            self._assign(new)
         try:
-            self._commit(new, final)
+            regroup = self._assign(new) if new else _Regroup()
+            self._commit(new, regroup, final)
         except BaseException:
             self._clusterer = None  # its in-memory state ran ahead of the store: reload next time
             raise
@@ -286,18 +319,24 @@ class Ingester:
             self._clusterer = clusterstate.load(self.conn)
         return self._clusterer
 
-    def _assign(self, new: list[_New]) -> None:
-        """Stream the batch into the clusterer in publish-date order (undated last), as `cluster_items` does."""
+    def _assign(self, new: list[_New]) -> _Regroup:
+        """Stream the batch into the clusterer in publish-date order (undated last), as
+        `cluster_items` does. An article's story is the one it ends the batch in: a later article
+        of the batch may split its story or merge it into another; so may it with stored stories."""
         order = sorted(new, key=lambda n: (n.layers.document.published is None, n.layers.document.published or ""))
         items: list[ClusterItem] = []
         for item in order:
             assert item.layers.cluster_item is not None
             items.append(item.layers.cluster_item)
-        self.clusterer.prepare(items)  # the batch's posting lists, in one read
-        for item, cluster_item in zip(order, items):
-            item.story_id = self.clusterer.add(cluster_item)
+        clusterer = self.clusterer
+        clusterer.prepare(items)  # the batch's posting lists, in one read
+        for cluster_item in items:
+            clusterer.add(cluster_item)
+        for item in order:
+            item.story_id = clusterer.story_of(item.layers.document.id)
+        return _Regroup.of(clusterer.drain_moves(), clusterer.story_of, {item.layers.document.id for item in new})
 
-    def _commit(self, new: list[_New], final: bool) -> None:
+    def _commit(self, new: list[_New], regroup: _Regroup, final: bool) -> None:
         now = now_iso()
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
@@ -306,7 +345,11 @@ class Ingester:
                 origin = item.source.origin or item.source.path
                 write.insert_document(conn, item.layers, item.source.raw_hash, origin, item.story_id, self.report.run_id, now)
                 self._log.append((origin, item.source.raw_hash, "added", None))
-            touched = sorted({item.story_id for item in new})
+            # Splits and merges: stored members follow their story; a story folded away goes.
+            write.move_documents(conn, regroup.moved)
+            for story_id in sorted(regroup.gone):
+                write.delete_story(conn, story_id)
+            touched = sorted({item.story_id for item in new} | regroup.touched)
             batch = self._batch_no
             conn.executemany(
                 """INSERT INTO dirty_stories(story_id, first_batch, last_batch) VALUES (?, ?, ?)
@@ -353,6 +396,8 @@ class Ingester:
         self.report.added += len(new)
         self.report.stories_touched += len(due)
         self.report.stories_new += created
+        self.report.stories_split += regroup.splits
+        self.report.stories_merged += regroup.merges
 
     def _rebuild(self, story_id: str, fresh: dict[str, DocumentLayers], now: str) -> bool:
         """Rebuild one story from its members' layers (new ones in memory, the rest from the store)."""
@@ -360,6 +405,9 @@ class Ingester:
         from rashomon.pipeline import build_story
 
         members = [row[0] for row in self.conn.execute("SELECT document_id FROM story_documents WHERE story_id = ?", (story_id,))]
+        if not members:  # not left so by a batch (a merged-away story goes with its moves): nothing to show
+            write.delete_story(self.conn, story_id)
+            return False
         layers = [fresh[d] for d in members if d in fresh]
         stored = [d for d in members if d not in fresh]
         if stored:

@@ -33,6 +33,8 @@ class IngestReport(Record):
     failed: int = 0
     stories_touched: int = 0
     stories_new: int = 0
+    stories_split: int = 0  # stories the clusterer split in two (some stored members moved out)
+    stories_merged: int = 0  # stories folded into another (deleted, their members moved)
     seconds: float = 0.0
     errors: list[FailedInput] = field(default_factory=list)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rashomon.model import Document, Story, to_dict
@@ -35,6 +35,27 @@ def insert_document(
     )
     conn.execute("INSERT INTO layers(document_rowid, data) VALUES (?, ?)", (cur.lastrowid, encode_layers(layers)))
     conn.execute("INSERT INTO story_documents(story_id, document_id) VALUES (?, ?)", (story_id, d.id))
+
+
+def move_documents(conn: sqlite3.Connection, story_of: Mapping[str, str]) -> None:
+    """Stored documents that changed story (a split or a merge of the clusterer): their row and
+    their membership follow. The stories on both sides are rebuilt by the caller."""
+    rows = [(story_id, doc_id) for doc_id, story_id in sorted(story_of.items())]
+    conn.executemany("UPDATE documents SET story_id = ? WHERE id = ?", rows)
+    conn.executemany("UPDATE story_documents SET story_id = ? WHERE document_id = ?", rows)
+
+
+def delete_story(conn: sqlite3.Connection, story_id: str) -> None:
+    """Everything stored about a story a merge folded away: its row, its layers, its share of
+    the entity summary and its dirty mark. Its members must have moved first (a story is never
+    deleted with documents in it: that would lose them)."""
+    left = conn.execute("SELECT COUNT(*) FROM story_documents WHERE story_id = ?", (story_id,)).fetchone()[0]
+    if left:
+        raise RuntimeError(f"story {story_id} still has {left} member(s): move them before deleting it")
+    delete_story_layers(conn, story_id)
+    entityindex.replace_story(conn, story_id, None, [])
+    conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+    conn.execute("DELETE FROM dirty_stories WHERE story_id = ?", (story_id,))
 
 
 def document_from_row(row: sqlite3.Row) -> Document:
