@@ -10,7 +10,8 @@ topics scored out-of-fold. Printed: mean ± sd of BCubed F1 over the 5 orders.
 Variants (`python benchmarks/clustering_variants.py NAME ...`; no name: list them; `all`: every
 one, about 35 minutes on 2 shared cores):
 
-* shipped      — the product as is (the reference: 0.910 ± 0.016).
+* shipped      — the product as is, second thoughts included (0.938 ± 0.003).
+* join_only    — the product without them: every join decision final (0.910 ± 0.016).
 * oracle       — headroom of story merging: after the stream, merge every pair of stories whose
                  majority gold subtopic is the same (uses gold labels; an upper bound only).
 * bridge       — story merging through the joining article: after an article joins story A,
@@ -22,10 +23,9 @@ one, about 35 minutes on 2 shared cores):
                  embedding, years, latest date) scored against B as if it were an article;
                  merge when P >= tau (tau per fold).
 * both         — merge only when both the bridge and the centroid rule agree (tau1, tau2 per fold).
-* merge_model  — a logistic merge model on story-pair features (the centroid features, both
-                 sizes, the article's probability for A and for B, whether A is new), trained on
-                 pairs met while clustering the training topics for real (label: same majority
-                 gold subtopic), tau per fold.
+* (merge_model — a logistic merge model on story-pair features, 0.909 ± 0.017: removed when
+                 merging went into the product, whose merge hook does not see the article's
+                 probability for its own story; see git history before this note.)
 * hgb          — HistGradientBoostingClassifier instead of the logistic for the join decision,
                  on the same 16 features and replayed pairs; threshold swept per fold.
 * margin       — a relative feature: the candidate's base probability minus the best other
@@ -45,11 +45,12 @@ one, about 35 minutes on 2 shared cores):
                  only (its founding leads): a wrong early join mixes both events' subjects into
                  the counts and silences the conflict; the founders' do not drift.
 
-Story splitting (`SplittingClusterer`): when a story's size reaches one of SPLIT_AT = 4, 6, 8,
-12, 16, 24, 32, 48, 64 (or passes one), a splitter proposes two parts of its members (both must
-have >= 2 members) and a rule decides; on a split the part holding the founding member keeps the
-story id, the other becomes a new story, both centroids are rebuilt from their members' vectors,
-the index is rebuilt for both, and the stream goes on.
+Story splitting (`SplittingClusterer`, on the product's own split bookkeeping): when a story's
+size reaches one of SPLIT_AT = 4, 6, 8, 12, 16, 24, 32, 48, 64 (or passes one), a splitter
+proposes two parts of its members (both must have >= 2 members) and a rule decides; on a split
+the part holding the founding member keeps the story id, the other becomes a new story, both
+centroids are rebuilt from their members' vectors, the index is rebuilt for both, and the stream
+goes on. The merge variants above likewise replace only the product's merge decision.
 
 * split_oracle — headroom: after the stream, every story split by gold subtopic (every part).
 * split_oracle2 — the same, but only gold parts of >= 2 members leave (what a rule may do).
@@ -67,9 +68,11 @@ the index is rebuilt for both, and the stream goes on.
                  "same event", years, dates, numbers and main entity included); split when the
                  mean cross-part probability is < tau.
 * split_pair_ratio — the same split; split when the mean cross-part probability is < tau x the
-                 looser part's mean within-part probability (clearly bimodal, not just loose).
+                 looser part's mean within-part probability (clearly bimodal, not just loose):
+                 the product's split (rashomon.regroup), run here without merging.
 * split_merge  — split with the 'both' merge rule (split tau and merge taus swept jointly).
-* split_pair_merge — split_pair_ratio with the 'both' merge rule, swept jointly.
+* split_pair_merge — split_pair_ratio with the 'both' merge rule, swept jointly: what the
+                 product now ships (scripts/train_cluster.py fits the same grid).
 Every tau per fold on training topics; "never split" is on every grid.
 """
 
@@ -77,7 +80,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 import statistics
 import sys
 from collections import Counter
@@ -97,10 +99,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bcubed import bcubed  # noqa: E402
 from clustering import STREAM_SEEDS, out_of_fold  # noqa: E402
 from ecbplus import load_docs, load_items, stream  # noqa: E402
-from train_cluster import FEATURES, THRESHOLDS, TRAIN_SEEDS, TUNE_SEEDS, cross_validate, memoise_vectors  # noqa: E402
+from train_cluster import FEATURES, REGROUP_GRID, THRESHOLDS, TRAIN_SEEDS, TUNE_SEEDS, cross_validate, memoise_vectors  # noqa: E402
 
-from rashomon import embed  # noqa: E402
-from rashomon.cluster import ENTITY_LABELS, KEY_SPACES, normalise_entity, person_key, SPACES, ClusterItem, ClusterParams, StoryClusterer, _event_date, _Story, features, vectors  # noqa: E402
+from rashomon import embed, regroup  # noqa: E402
+from rashomon.cluster import ENTITY_LABELS, normalise_entity, person_key, ClusterItem, ClusterParams, StoryClusterer, _event_date, _Story, features, vectors  # noqa: E402
 
 NEVER = 9.0  # a merge threshold no probability reaches: "do not merge" is always on the grid
 console = Console()
@@ -108,95 +110,27 @@ console = Console()
 
 # -- merging clusterer -----------------------------------------------------------------------
 
-MergeRule = Callable[["MergingClusterer", _Story, _Story, "float | None", float], bool]
+MergeRule = Callable[["MergingClusterer", _Story, _Story, float], bool]
 
 
 class MergingClusterer(StoryClusterer):
-    """The shipped clusterer plus a merge step: after an article joins story A, each of the
-    article's other top-`top_m` candidates B is offered to `rule(self, A, B, p_A, p_B)`
-    (p_A None when A was just opened) and merged with A when it says so."""
+    """The product's clusterer with its merge decision (`_one_event`) replaced by `rule(self, A,
+    B, p_B)`: after an article joins story A, each of its other top-`top_m` candidates B (p_B:
+    the article's probability for B) is offered, and merged with A when the rule says so. The
+    product's split check is off here unless a subclass turns it on."""
 
     def __init__(self, params: ClusterParams, rule: MergeRule | None = None, top_m: int = 3) -> None:
-        super().__init__(params)
-        self.rule, self.top_m = rule, top_m
+        super().__init__(dataclasses.replace(params, merge_candidates=top_m, split_tau=None))
+        self.rule = rule
 
-    def add(self, item: ClusterItem) -> str:
-        vecs = vectors(item, self.params)
-        date = _event_date(item)
-        scored = []
-        for story in self._candidates(vecs, item.published):
-            feats, dots = features(story, vecs, date)
-            scored.append((self.probability(feats, self._decay(story, item.published)), story, dots))
-        scored.sort(key=lambda t: -t[0])
-        if not scored or scored[0][0] < self.params.threshold:
-            best, dots, best_p = self._open(None), {}, None
-        else:
-            best_p, best, dots = scored[0]
-        self._join(best, item, vecs, dots)
-        if self.rule is not None:
-            for p, other, _ in [s for s in scored if s[1] is not best][: self.top_m]:
-                if other.id in self._stories and best.id in self._stories and self.rule(self, best, other, best_p, p):
-                    best = self._merge(best, other)
-        return self._assignment[item.doc_id]
-
-    def _merge(self, a: _Story, b: _Story) -> _Story:
-        """Fold the smaller story into the larger one; returns the survivor."""
-        if len(a.docs) > len(b.docs):
-            a, b = b, a
-        b.docs.extend(a.docs)
-        for space, total in a.sums.items():
-            tb = b.sums.setdefault(space, {})
-            for t, v in total.items():
-                tb[t] = tb.get(t, 0.0) + v
-            if space in SPACES:
-                b.sq[space] = sum(v * v for v in tb.values())
-        if a.emb.size:
-            b.emb = b.emb + a.emb if b.emb.shape == a.emb.shape else a.emb.copy()
-            b.emb_sq = float(b.emb @ b.emb)
-        ents = b.sums["ent"]
-        if ents:
-            top = max(ents, key=ents.__getitem__)
-            b.top = [top, ents[top]]
-        if a.dates:
-            b.dates = [min(a.dates[0], b.dates[0]), max(a.dates[1], b.dates[1])] if b.dates else list(a.dates)
-        for space in KEY_SPACES:
-            for term in a.sums.get(space, ()):
-                posting = self._postings.get(f"{space}:{term}")
-                if posting is not None and a.id in posting:
-                    del posting[a.id]
-                    posting.pop(b.id, None)
-                    posting[b.id] = None
-        for d in a.docs:
-            self._assignment[d] = b.id
-        del self._stories[a.id]
-        return b
-
-
-def centroid_vecs(story: _Story) -> dict:
-    """A story as if it were one article: its normalised sums, years and mean embedding."""
-    out: dict = {}
-    for space in SPACES:
-        total = story.sums.get(space, {})
-        norm = math.sqrt(sum(v * v for v in total.values()))
-        out[space] = {t: v / norm for t, v in total.items()} if norm else {}
-    out["year"] = dict(story.sums.get("year", {}))
-    out["emb"] = story.emb / math.sqrt(story.emb_sq) if story.emb_sq > 0 else np.zeros(0)
-    return out
+    def _one_event(self, story: _Story, other: _Story, p: float) -> bool:
+        return self.rule is not None and self.rule(self, story, other, p)
 
 
 def centroid_features(a: _Story, b: _Story) -> dict[str, float]:
+    """The join features of story A's centroid, read as an article, against story B."""
     date = dt.date.fromisoformat(a.dates[1]) if a.dates else None
-    return features(b, centroid_vecs(a), date)[0]
-
-
-PAIR = [f for f in FEATURES if f != "log_size"] + ["log_size_a", "log_size_b", "p_a", "p_b", "new_a"]
-
-
-def pair_row(a: _Story, b: _Story, p_a: float | None, p_b: float) -> list[float]:
-    f = centroid_features(a, b)
-    f.update(log_size_a=math.log(len(a.docs)), log_size_b=math.log(len(b.docs)), p_a=p_a or 0.0, p_b=p_b,
-             new_a=float(p_a is None))
-    return [f[k] for k in PAIR]
+    return features(b, a.as_article(), date)[0]
 
 
 # -- the protocol ------------------------------------------------------------------------------
@@ -259,6 +193,12 @@ def swept(bench: Bench, held: set[str], candidates: dict) -> Callable:
 
 
 def v_shipped(bench: Bench) -> dict:
+    """The product as fitted per fold, second thoughts included (= split_pair_merge)."""
+    return bench.evaluate(lambda held, params: streamed(lambda: StoryClusterer(params)))
+
+
+def v_join_only(bench: Bench) -> dict:
+    """The product without second thoughts: each article's join decision is final."""
     return bench.evaluate(lambda held, params: cluster_with(params))
 
 
@@ -276,17 +216,17 @@ def v_oracle(bench: Bench) -> dict:
 
 
 def bridge(tau: float) -> MergeRule:
-    return lambda s, a, b, p_a, p_b: p_b >= tau
+    return lambda s, a, b, p_b: p_b >= tau
 
 
 def centroid(tau: float) -> MergeRule:
-    return lambda s, a, b, p_a, p_b: s.probability(centroid_features(a, b)) >= tau
+    return lambda s, a, b, p_b: s.probability(centroid_features(a, b)) >= tau
 
 
 def both(bridge_tau: float, centroid_tau: float) -> MergeRule:
-    """Merge only when the bridge and the centroid rules agree."""
-    def rule(s: MergingClusterer, a: _Story, b: _Story, p_a: float | None, p_b: float) -> bool:
-        return bridge(bridge_tau)(s, a, b, p_a, p_b) and centroid(centroid_tau)(s, a, b, p_a, p_b)
+    """Merge only when the bridge and the centroid rules agree (the product's rule)."""
+    def rule(s: MergingClusterer, a: _Story, b: _Story, p_b: float) -> bool:
+        return bridge(bridge_tau)(s, a, b, p_b) and centroid(centroid_tau)(s, a, b, p_b)
     return rule
 
 
@@ -310,29 +250,6 @@ def v_both(bench: Bench) -> dict:
     grid = [(t1, t2) for t1 in (0.5, 0.7, 0.9) for t2 in (0.7, 0.9, 0.95)] + [(NEVER, NEVER)]
 
     return bench.evaluate(lambda held, params: swept(bench, held, {g: cluster_with(params, both(*g)) for g in grid}))
-
-
-def v_merge_model(bench: Bench) -> dict:
-    def run_for(held, params):
-        train = bench.train_items(held)
-        X, y = [], []
-
-        def majority(story):
-            return Counter(bench.gold[d] for d in story.docs).most_common(1)[0][0]
-
-        def log(s, a, b, p_a, p_b):
-            X.append(pair_row(a, b, p_a, p_b))
-            y.append(int(majority(a) == majority(b)))
-            return False
-        for seed in TRAIN_SEEDS:
-            cluster_with(params, log)(stream(train, seed))
-        model = LogisticRegression(C=1.0, max_iter=5000).fit(np.array(X), np.array(y))
-
-        def rule(tau):
-            return lambda s, a, b, p_a, p_b: model.predict_proba(np.array([pair_row(a, b, p_a, p_b)]))[0, 1] >= tau
-        taus = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
-        return swept(bench, held, {t: cluster_with(params, rule(t)) for t in taus})
-    return bench.evaluate(run_for)
 
 
 class ModelClusterer(StoryClusterer):
@@ -586,8 +503,9 @@ def v_signature_seed(bench: Bench) -> dict:
 # -- story splitting ---------------------------------------------------------------------------
 
 SPLIT_AT = (4, 6, 8, 12, 16, 24, 32, 48, 64)  # story sizes at which a 2-way split is tried
-SplitRule = Callable[["SplittingClusterer", _Story, list[str], list[str]], bool]
-Splitter = Callable[["SplittingClusterer", _Story], "tuple[list[str], list[str]] | None"]
+Items = dict[str, ClusterItem]
+SplitRule = Callable[["SplittingClusterer", list[str], list[str], Items], bool]
+Splitter = Callable[["SplittingClusterer", list[str], Items], "tuple[list[str], list[str]] | None"]
 
 
 def _sparse_cos(a: dict[str, float], b: dict[str, float]) -> float:
@@ -610,172 +528,68 @@ def member_similarity(vecs: list[dict]) -> np.ndarray:
     return S
 
 
-def average_link_split(c: "SplittingClusterer", story: _Story) -> tuple[list[str], list[str]] | None:
-    """The top merge of an average-link dendrogram over the members (1 - similarity): the story's
-    two most separate groups; None unless both have at least 2 members."""
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
+def _parts(docs: list[str], first: np.ndarray | None) -> tuple[list[str], list[str]] | None:
+    if first is None:
+        return None
+    return [d for d, f in zip(docs, first) if f], [d for d, f in zip(docs, first) if not f]
 
-    docs = list(story.docs)
-    S = member_similarity([c.member_vecs[d] for d in docs])
-    D = np.clip(1.0 - S, 0.0, None)
-    np.fill_diagonal(D, 0.0)
-    labels = fcluster(linkage(squareform(D, checks=False), method="average"), 2, criterion="maxclust")
-    a = [d for d, l in zip(docs, labels) if l == labels[0]]  # the part holding the founding member
-    b = [d for d, l in zip(docs, labels) if l != labels[0]]
-    return (a, b) if len(a) >= 2 and len(b) >= 2 else None
+
+def _similarity(c: "SplittingClusterer", docs: list[str], items: Items) -> np.ndarray:
+    return member_similarity([c._member_vectors(d, items[d]) for d in docs])
+
+
+def average_link_split(c: "SplittingClusterer", docs: list[str], items: Items) -> tuple[list[str], list[str]] | None:
+    """The top merge of an average-link dendrogram over 1 - member cosine similarity."""
+    return _parts(docs, regroup.two_groups(_similarity(c, docs, items)))
+
+
+def pair_link_split(c: "SplittingClusterer", docs: list[str], items: Items) -> tuple[list[str], list[str]] | None:
+    """The top merge of an average-link dendrogram over 1 - the join model's pair probability
+    (the product's proposal)."""
+    return _parts(docs, regroup.two_groups(c._pair_matrix(docs, items)))
 
 
 def gold_split(gold: dict[str, str]) -> Splitter:
     """Oracle splitter: the story's majority gold subtopic against the rest (both >= 2)."""
-    def split(c: "SplittingClusterer", story: _Story) -> tuple[list[str], list[str]] | None:
-        major = Counter(gold[d] for d in story.docs).most_common(1)[0][0]
-        a = [d for d in story.docs if gold[d] == major]
-        b = [d for d in story.docs if gold[d] != major]
+    def split(c: "SplittingClusterer", docs: list[str], items: Items) -> tuple[list[str], list[str]] | None:
+        major = Counter(gold[d] for d in docs).most_common(1)[0][0]
+        a = [d for d in docs if gold[d] == major]
+        b = [d for d in docs if gold[d] != major]
         return (a, b) if len(a) >= 2 and len(b) >= 2 else None
     return split
 
 
 class SplittingClusterer(MergingClusterer):
-    """The (merging) clusterer plus a split step: when a story's size reaches one of `split_at`
-    (or passes one through a merge), `splitter` proposes two parts of its members and
-    `rule(self, story, part_a, part_b)` decides; on a split part A keeps the story id, part B
-    becomes a new story, both centroids are rebuilt from their members' vectors and the index
-    is rebuilt for both (the old story's posting entries are dropped first)."""
+    """The product's clusterer with its split decision (`_two_events`) replaced: when a story's
+    size reaches one of `split_at` (or passes one through a merge), `splitter` proposes two parts
+    of its members and `rule(self, part_a, part_b, items)` decides. The product does the rest: the
+    part holding the founding member keeps the story id, the other becomes a new story, both
+    centroids and index entries are rebuilt."""
 
     def __init__(self, params: ClusterParams, splitter: Splitter, rule: SplitRule | None,
                  merge: MergeRule | None = None, split_at: tuple[int, ...] = SPLIT_AT) -> None:
         super().__init__(params, merge)
-        self.splitter, self.split_rule, self.split_at = splitter, rule, split_at
-        self.member_vecs: dict[str, dict] = {}
-        self.member_date: dict[str, dt.date | None] = {}
-        self.member_published: dict[str, dt.date | None] = {}
-        self.checked: dict[str, int] = {}  # story id -> size at its last split check
+        # any split_tau switches the product's check on; the decision is ours
+        self.params = dataclasses.replace(self.params, split_at=list(split_at), split_tau=None if rule is None else 0.0)
+        self.splitter, self.split_rule = splitter, rule
         self.splits = 0
-        self.pair_cache: dict[tuple[str, str], float] = {}
 
-    def _join(self, story: _Story, item: ClusterItem, vecs: dict, dots: dict[str, float]) -> None:
-        super()._join(story, item, vecs, dots)
-        self.member_vecs[item.doc_id] = vecs
-        self.member_date[item.doc_id] = _event_date(item)
-        self.member_published[item.doc_id] = item.published
-
-    def add(self, item: ClusterItem) -> str:
-        sid = super().add(item)
-        story = self._stories[sid]
-        n, last = len(story.docs), self.checked.get(sid, 0)
-        if self.split_rule is not None and any(last < t <= n for t in self.split_at):
-            self.checked[sid] = n
-            parts = self.splitter(self, story)
-            if parts is not None and self.split_rule(self, story, *parts):
-                self._split(story, *parts)
-        return self._assignment[item.doc_id]
-
-    def pair_p(self, a: str, b: str) -> float:
-        """Symmetrised join probability of two members as one-article stories (cached)."""
-        key = (a, b) if a < b else (b, a)
-        if key not in self.pair_cache:
-            one = {d: self.rebuilt("x", [d]) for d in key}
-            self.pair_cache[key] = (
-                self.probability(features(one[key[1]], self.member_vecs[key[0]], self.member_date[key[0]])[0])
-                + self.probability(features(one[key[0]], self.member_vecs[key[1]], self.member_date[key[1]])[0])) / 2
-        return self.pair_cache[key]
-
-    def rebuilt(self, story_id: str, docs: list[str]) -> _Story:
-        """A story built afresh from its members' vectors, in their joining order."""
-        s = _Story.new(story_id)
-        for d in docs:
-            vecs = self.member_vecs[d]
-            dots = {space: s.cosine(space, vecs[space])[1] for space in SPACES}
-            dots["emb"] = s.emb_cosine(vecs["emb"])[1]
-            s.add(d, vecs, dots, self.member_date[d])
-            pub = self.member_published[d]
-            if pub and (s.last is None or pub.isoformat() > s.last):
-                s.last = pub.isoformat()
-        return s
-
-    def _split(self, story: _Story, a: list[str], b: list[str]) -> None:
+    def _two_events(self, docs: list[str], items: Items) -> tuple[list[str], list[str]] | None:
+        assert self.split_rule is not None
+        parts = self.splitter(self, docs, items)
+        if parts is None or not self.split_rule(self, *parts, items):
+            return None
         self.splits += 1
-        for d in story.docs:  # drop the old story from every posting its members put it in
-            for key in self._keys(self.member_vecs[d]):
-                posting = self._postings.get(key)
-                if posting is not None:
-                    posting.pop(story.id, None)
-        self._stories[story.id] = self.rebuilt(story.id, a)
-        new = self._open(None)
-        self._stories[new.id] = self.rebuilt(new.id, b)
-        for sid, docs in ((story.id, a), (new.id, b)):
-            self.checked[sid] = len(docs)
-            for d in docs:
-                self._assignment[d] = sid
-                self._index(sid, self.member_vecs[d])
+        return parts
 
 
-def split_cross(tau: float) -> SplitRule:
-    """Split when the mean member similarity across the two parts is below tau."""
-    def rule(c: SplittingClusterer, story: _Story, a: list[str], b: list[str]) -> bool:
-        S = member_similarity([c.member_vecs[d] for d in a + b])
-        return float(S[: len(a), len(a):].mean()) < tau
-    return rule
-
-
-def split_model(tau: float) -> SplitRule:
-    """Split when the join model, scoring each part's centroid as an article against the other
-    part as a story, gives P < tau in both directions (as the 'centroid' merge rule scores)."""
-    def rule(c: SplittingClusterer, story: _Story, a: list[str], b: list[str]) -> bool:
-        sa, sb = c.rebuilt("a", a), c.rebuilt("b", b)
-        return max(c.probability(centroid_features(sa, sb)), c.probability(centroid_features(sb, sa))) < tau
-    return rule
-
-
-def split_ratio(tau: float) -> SplitRule:
-    """Split when the parts are clearly bimodal: the mean cross-part similarity is below tau
-    times the mean within-part similarity (the mean of the two parts' own means)."""
-    def rule(c: SplittingClusterer, story: _Story, a: list[str], b: list[str]) -> bool:
-        S = member_similarity([c.member_vecs[d] for d in a + b])
-        k = len(a)
-
-        def within(M: np.ndarray) -> float:
-            n = len(M)
-            return float((M.sum() - n) / (n * (n - 1)))
-        return float(S[:k, k:].mean()) < tau * (within(S[:k, :k]) + within(S[k:, k:])) / 2
-    return rule
-
-
-def pair_probabilities(c: "SplittingClusterer", docs: list[str]) -> np.ndarray:
-    """Member x member: the join model's P(member i joins a story holding member j alone),
-    symmetrised. The model's own notion of "same event" (years, dates, numbers, main entity,
-    embedding), where `member_similarity` only sees cosines. Cached per clusterer."""
-    n = len(docs)
-    P = np.eye(n)
-    for i in range(n):
-        for j in range(i + 1, n):
-            P[i, j] = P[j, i] = c.pair_p(docs[i], docs[j])
-    return P
-
-
-def pair_link_split(c: "SplittingClusterer", story: _Story) -> tuple[list[str], list[str]] | None:
-    """The top merge of an average-link dendrogram over 1 - pair probability; None unless both
-    parts have at least 2 members."""
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
-    docs = list(story.docs)
-    D = np.clip(1.0 - pair_probabilities(c, docs), 0.0, None)
-    np.fill_diagonal(D, 0.0)
-    labels = fcluster(linkage(squareform(D, checks=False), method="average"), 2, criterion="maxclust")
-    a = [d for d, l in zip(docs, labels) if l == labels[0]]
-    b = [d for d, l in zip(docs, labels) if l != labels[0]]
-    return (a, b) if len(a) >= 2 and len(b) >= 2 else None
-
-
-def split_pair(tau: float) -> SplitRule:
-    """Split when the mean pair probability across the two parts is below tau."""
-    def rule(c: SplittingClusterer, story: _Story, a: list[str], b: list[str]) -> bool:
-        P = pair_probabilities(c, a + b)
-        return float(P[: len(a), len(a):].mean()) < tau
-    return rule
-
+def rebuilt(c: SplittingClusterer, docs: list[str], items: Items) -> _Story:
+    """A story built afresh from the given members (to score one part against the other)."""
+    story = _Story.new("part")
+    for d in docs:
+        vecs = c._member_vectors(d, items[d])
+        story.add(d, vecs, StoryClusterer._dots(story, vecs), _event_date(items[d]))
+    return story
 
 
 def _within(M: np.ndarray) -> float:
@@ -784,24 +598,53 @@ def _within(M: np.ndarray) -> float:
     return float((M.sum() - np.trace(M)) / (n * (n - 1))) if n > 1 else 1.0
 
 
-def split_pair_ratio(tau: float) -> SplitRule:
-    """Split when the parts are clearly bimodal in the join model's eyes: the mean cross-part
-    pair probability is below tau times the looser part's mean within-part probability (a
-    story whose members all score low with each other is loose, not two events)."""
-    def rule(c: SplittingClusterer, story: _Story, a: list[str], b: list[str]) -> bool:
-        P = pair_probabilities(c, a + b)
-        k = len(a)
-        return float(P[:k, k:].mean()) < tau * min(_within(P[:k, :k]), _within(P[k:, k:]))
+def split_cross(tau: float) -> SplitRule:
+    """Split when the mean cross-part member similarity is below tau."""
+    def rule(c: SplittingClusterer, a: list[str], b: list[str], items: Items) -> bool:
+        return float(_similarity(c, a + b, items)[: len(a), len(a):].mean()) < tau
     return rule
 
 
-def always_split(c: SplittingClusterer, story: _Story, a: list[str], b: list[str]) -> bool:
+def split_model(tau: float) -> SplitRule:
+    """Split when the join model, scoring each part's centroid as an article against the other
+    part as a story, gives P < tau in both directions (as the 'centroid' merge rule scores)."""
+    def rule(c: SplittingClusterer, a: list[str], b: list[str], items: Items) -> bool:
+        sa, sb = rebuilt(c, a, items), rebuilt(c, b, items)
+        return max(c.probability(centroid_features(sa, sb)), c.probability(centroid_features(sb, sa))) < tau
+    return rule
+
+
+def split_ratio(tau: float) -> SplitRule:
+    """Split when the parts are clearly bimodal: the mean cross-part similarity is below tau
+    times the mean within-part similarity (the mean of the two parts' own means)."""
+    def rule(c: SplittingClusterer, a: list[str], b: list[str], items: Items) -> bool:
+        S = _similarity(c, a + b, items)
+        k = len(a)
+        return float(S[:k, k:].mean()) < tau * (_within(S[:k, :k]) + _within(S[k:, k:])) / 2
+    return rule
+
+
+def split_pair(tau: float) -> SplitRule:
+    """Split when the mean pair probability across the two parts is below tau."""
+    def rule(c: SplittingClusterer, a: list[str], b: list[str], items: Items) -> bool:
+        return float(c._pair_matrix(a + b, items)[: len(a), len(a):].mean()) < tau
+    return rule
+
+
+def always_split(c: SplittingClusterer, a: list[str], b: list[str], items: Items) -> bool:
     return True
 
 
 def split_with(params: ClusterParams, splitter: Splitter, rule: SplitRule | None, merge: MergeRule | None = None,
                split_at: tuple[int, ...] = SPLIT_AT) -> Run:
     return streamed(lambda: SplittingClusterer(params, splitter, rule, merge, split_at))
+
+
+def regrouped(params: ClusterParams, split_tau: float | None, bridge_tau: float | None = None,
+              centroid_tau: float | None = None) -> Run:
+    """The product's own second thoughts with the given knobs."""
+    knobs = {"split_tau": split_tau, "merge_bridge": bridge_tau, "merge_centroid": centroid_tau}
+    return streamed(lambda: StoryClusterer(dataclasses.replace(params, **knobs)))
 
 
 def _post_split(clusters: list[list[str]], gold: dict[str, str], min_part: int) -> list[list[str]]:
@@ -883,13 +726,14 @@ def v_split_pair(bench: Bench) -> dict:
         bench, held, {t: split_with(params, pair_link_split, split_pair(t)) for t in PAIR_TAUS}))
 
 
-PAIR_RATIO_TAUS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, -NEVER)
+PAIR_RATIO_TAUS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, None)
 
 
 def v_split_pair_ratio(bench: Bench) -> dict:
-    """pair_link_split; split when cross-part P < tau x the looser part's within-part P."""
+    """The product's split (regroup.py: pair_link proposal, cross-part P < tau x the looser
+    part's within-part P), no merging; tau per fold."""
     return bench.evaluate(lambda held, params: swept(
-        bench, held, {t: split_with(params, pair_link_split, split_pair_ratio(t)) for t in PAIR_RATIO_TAUS}))
+        bench, held, {t: regrouped(params, t) for t in PAIR_RATIO_TAUS}))
 
 
 def v_split_merge(bench: Bench) -> dict:
@@ -901,11 +745,9 @@ def v_split_merge(bench: Bench) -> dict:
 
 
 def v_split_pair_merge(bench: Bench) -> dict:
-    """split_pair_ratio with the best merge rule of this file, 'both' (bridge and centroid
-    agree); the split tau and the merge taus swept jointly per fold."""
-    grid = [(ts, t1, t2) for ts in (0.3, 0.4, 0.5, 0.6, -NEVER) for t1, t2 in ((0.7, 0.9), (0.9, 0.95), (NEVER, NEVER))]
-    return bench.evaluate(lambda held, params: swept(bench, held, {
-        g: split_with(params, pair_link_split, split_pair_ratio(g[0]), both(g[1], g[2])) for g in grid}))
+    """split_pair_ratio with the 'both' merge rule, swept jointly per fold: what
+    scripts/train_cluster.py now fits for the product (REGROUP_GRID), so = shipped."""
+    return bench.evaluate(lambda held, params: swept(bench, held, {g: regrouped(params, *g) for g in REGROUP_GRID}))
 
 
 VARIANTS = {name[2:]: fn for name, fn in globals().items() if name.startswith("v_")}
