@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from rashomon import regroup
-from rashomon.cluster import ClusterItem, ClusterParams, StoryClusterer, default_params
+from rashomon.cluster import ClusterItem, ClusterParams, StoryClusterer, StoryMove, default_params
 
 SUBSET = Path(__file__).parent / "data" / "ecbplus_subset.json"
 TAU = 0.6
@@ -137,22 +137,28 @@ def test_pairwise_probabilities_of_real_reports_tell_the_two_fights_apart(subset
 # -- the clusterer, on real news -----------------------------------------------------------------
 
 
+def moves_of(stream: list[ClusterItem], kind: str) -> tuple[StoryClusterer, list[tuple[int, StoryMove, dict[str, set[str]]]]]:
+    """Stream the articles with regrouping on; every move of `kind` as (index of the article
+    that made it, the move, the grouping of the earlier articles just before it)."""
+    clusterer = StoryClusterer(params())
+    found = []
+    for n, item in enumerate(stream):
+        before = by_story(clusterer, [i.doc_id for i in stream[:n]])
+        clusterer.add(item)
+        found += [(n, move, before) for move in clusterer.drain_moves() if move.kind == kind]
+    return clusterer, found
+
+
 def test_a_young_story_that_mixes_two_fights_is_split_once_it_grows(subset):
     """Early on a Rahman-fight story takes in Thompson-fight reports (one boxer, one kind of
     event, little text to go on). When it reaches the first `split_at` size its members show two
     groups: the reports of the other fight leave for a new story, the founding report's stay."""
     items, event = subset
     stream = order(items, 10, topic="7")
-    clusterer = StoryClusterer(params())
-    splits = []
-    for n, item in enumerate(stream):
-        before = by_story(clusterer, [i.doc_id for i in stream[:n]])
-        clusterer.add(item)
-        for move in clusterer.drain_moves():
-            if move.kind == "split":
-                splits.append((n, move, before.get(move.source, set()) | {item.doc_id}))
+    clusterer, splits = moves_of(stream, "split")
     assert splits, "the order no longer makes a split"
-    n, move, mixed = splits[0]
+    n, move, before = splits[0]
+    mixed = before.get(move.source, set()) | {stream[n].doc_id}
     founder = next(i.doc_id for i in stream if i.doc_id in mixed)
     assert len({event[d] for d in mixed}) == 2  # the story held both fights
     assert {event[d] for d in move.docs} == {event[d] for d in mixed} - {event[founder]}  # the other fight left
@@ -172,14 +178,7 @@ def test_an_article_that_bridges_two_stories_of_one_fight_merges_them(subset):
     main one: the smaller story is folded into the larger and its id is gone."""
     items, event = subset
     stream = order(items, 10, topic="7")
-    clusterer = StoryClusterer(params())
-    merges = []
-    for n, item in enumerate(stream):
-        before = by_story(clusterer, [i.doc_id for i in stream[:n]])
-        clusterer.add(item)
-        for move in clusterer.drain_moves():
-            if move.kind == "merge":
-                merges.append((n, move, before))
+    clusterer, merges = moves_of(stream, "merge")
     assert merges, "the order no longer makes a merge"
     n, move, before = merges[0]
     bridge = stream[n].doc_id
