@@ -31,7 +31,13 @@ clustering of streaming news"), without the multilingual part:
   `rashomon/data/cluster_params.json`;
 * publish dates, when known, shrink the similarity of stories that went quiet long before the
   article (exponential decay after a grace period) and drop them from the candidates past a
-  horizon.
+  horizon;
+* second thoughts, because a single pass commits early: after an article joins, its story merges
+  with a runner-up candidate when the article and the story's centroid both join that one too,
+  and a story that reaches 4, 6, 8, ... 64 members is split in two when its members' pairwise
+  join probabilities show two groups (`regroup.py`). Out-of-fold on ECB+ they move BCubed F1
+  from 0.910 ± 0.016 to 0.938 ± 0.003. Articles that change story are reported as `StoryMove`s
+  (`drain_moves`), which a stream or a store replays on what it keeps per story.
 
 The clusterer's whole state is plain data (`to_dict`/`from_dict`), so a store can persist it
 between runs and keep adding articles incrementally; `retire` forgets a finished story (a stream
