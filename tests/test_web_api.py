@@ -169,7 +169,8 @@ def test_a_server_started_without_a_token_accepts_no_writes(store_path):
         assert c.get("/api/stories").status_code == 200, "reads stay open"
 
 
-def test_paths_inside_the_ingest_root_are_ingested_with_the_token(client):
+def test_paths_inside_the_ingest_root_are_ingested_with_the_token(client, uploaded):
+    # after the upload (whichever worker runs this first): the upload must find the quake report new
     (client.inbox / "quake-again.txt").write_text(REPORTS["quake.txt"], "utf-8")
     r = client.post("/api/ingest/paths", json={"paths": ["quake-again.txt"]}, headers={"X-Rashomon-Token": TOKEN})
     assert r.status_code == 200, r.text

@@ -125,6 +125,7 @@ class ExportTable(str, Enum):
     events = "events"
     entities = "entities"
     quantities = "quantities"
+    redirects = "redirects"
 
 
 def _open_store(db: Path, must_exist: bool = True):
@@ -232,15 +233,19 @@ def show(
     format: ShowFormat = typer.Option(ShowFormat.markdown, "--format", "-f", help="Output format."),
     out_file: Path | None = typer.Option(None, "--out", "-o", help="Write here instead of standard output."),
 ) -> None:
-    """Print one story's brief."""
+    """Print one story's brief. The id of a story that was merged into another prints the story
+    that absorbed it (and says so on standard error)."""
     from rashomon.store import NotFound
 
     with _open_store(db) as store:
         try:
-            text = store.brief(story, format.value)
+            found = store.locate(story)
+            text = store.brief(found.story_id, format.value)
         except NotFound as exc:
             err.print(f"[red]error:[/] {exc}", highlight=False)
             raise typer.Exit(code=1) from exc
+    if found.merged_into is not None:
+        err.print(f"story {story} was merged into {found.merged_into}", highlight=False)
     if out_file:
         out_file.write_text(text, encoding="utf-8")
         err.print(f"wrote {out_file}", highlight=False)

@@ -149,6 +149,11 @@ class Store:
         """A story and its documents (raises `queries.NotFound`)."""
         return queries.story(self.conn, story_id)
 
+    def locate(self, story_id: str) -> queries.Located:
+        """Which stored story an id names: itself, the story a merge folded it into, or a
+        document's story (raises `queries.NotFound`)."""
+        return queries.locate(self.conn, story_id)
+
     def brief(self, story_id: str, format: str = "markdown") -> str:
         """The story's brief as `markdown`, `html` or `json` (what `rashomon show` prints)."""
         from rashomon import brief

@@ -2,7 +2,8 @@
 
 JSON Lines of `stories` gives each story exactly as the JSON contract describes it (plus nothing);
 every other combination gives flat rows, one per document / story / fact / event / entity /
-quantity, with the columns below. Parquet needs pyarrow (`pip install 'rashomon[parquet]'`).
+quantity / redirect (the id of a story a merge folded away and the story that absorbed it), with
+the columns below. Parquet needs pyarrow (`pip install 'rashomon[parquet]'`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ TABLES: dict[str, str] = {
                    FROM entities e ORDER BY e.story_id, e.rowid""",
     "quantities": """SELECT story_id, document_id, start, "end", text, value, unit, qualifier, value_max
                      FROM quantities ORDER BY story_id, rowid""",
+    # ids of stories merged into another -> the story that holds them now: maps ids in older exports
+    "redirects": "SELECT old_id, new_id FROM story_redirects ORDER BY old_id",
 }
 FORMATS = ("jsonl", "csv", "parquet")
 

@@ -14,7 +14,8 @@ For each input file:
    second thoughts on, a batch may also split a stored story (some members move to a new one)
    or merge two (the absorbed story disappears): stored members' rows follow their story, both
    sides are marked dirty, and a story folded away is deleted with its layers and its share of
-   the entity summary, in the batch's transaction (`_Regroup`);
+   the entity summary, in the batch's transaction (`_Regroup`); its id is redirected to the
+   story that absorbed it (`write.redirect_stories`), which is built in that batch if it never was;
 5. documents, layers, dirty marks, the clusterer's changed rows, the ingest log and the markers
    of completed files are written in **one transaction per batch**, together with the rebuild of
    every dirty story that has *settled*: not touched for `settle` batches, or dirty for
@@ -93,6 +94,7 @@ class _Regroup:
     moves: list[StoryMove] = field(default_factory=list)  # as the clusterer reported them
     moved: dict[str, str] = field(default_factory=dict)  # stored document -> its story now
     gone: set[str] = field(default_factory=set)  # stories folded into another: deleted
+    merged_into: dict[str, str] = field(default_factory=dict)  # each of `gone` -> the story holding it now
     touched: set[str] = field(default_factory=set)  # stories that lost or gained members: rebuilt
     splits: int = 0
     merges: int = 0
@@ -108,6 +110,9 @@ class _Regroup:
             if move.kind == "merge":
                 out.gone.add(move.source)
                 out.merges += 1
+                # a target folded away later in the batch passes what it absorbed on (a -> b, b -> c: a -> c)
+                out.merged_into.update({old: move.target for old, new in out.merged_into.items() if new == move.source})
+                out.merged_into[move.source] = move.target
             else:
                 out.splits += 1
             out.moved.update((d, "") for d in move.docs if d not in new)
@@ -363,9 +368,14 @@ class Ingester:
                     (final, batch - self.settle, batch - self.max_age),
                 )
             ]
+            # A story that absorbed one folded away is built now if it never was (a story this batch
+            # made): the old id's redirect must lead to a stored story from this commit on.
+            due = sorted(set(due) | {t for t in set(regroup.merged_into.values())
+                                     if conn.execute("SELECT 1 FROM stories WHERE id = ?", (t,)).fetchone() is None})  # fmt: skip
             fresh = {item.layers.document.id: item.layers for item in new}
             created = sum(self._rebuild(story_id, fresh, now) for story_id in due)
             conn.executemany("DELETE FROM dirty_stories WHERE story_id = ?", [(sid,) for sid in due])
+            write.redirect_stories(conn, regroup.merged_into)  # old ids lead to the absorbing story
             if new:  # the clusterer (and spaCy behind it) is imported only when there is something new
                 from rashomon.store import clusterstate
 

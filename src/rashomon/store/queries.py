@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from rashomon.model import Analysis, Event, Story
 from rashomon.store import schema
@@ -87,15 +89,53 @@ def stories(
     return [StorySummary(*row) for row in conn.execute(sql, args)]
 
 
+@dataclass(frozen=True)
+class Located:
+    """Which stored story an id asked for leads to, and how: `story` (it is that story's id),
+    `merged` (a merge folded that story into `story_id`: bookmarks and citations of the old id
+    lead here) or `document` (a document id: its story)."""
+
+    asked: str
+    story_id: str
+    via: Literal["story", "merged", "document"]
+
+    @property
+    def merged_into(self) -> str | None:
+        """The absorbing story's id when `asked` is the id of a story folded away, else None."""
+        return self.story_id if self.via == "merged" else None
+
+
+def locate(conn: sqlite3.Connection, story_id: str) -> Located:
+    """The stored story `story_id` names (raises `NotFound`): one indexed read for a live
+    story's id; see `_elsewhere` for the others."""
+    if conn.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone() is not None:
+        return Located(story_id, story_id, "story")
+    return _elsewhere(conn, story_id)
+
+
+def _elsewhere(conn: sqlite3.Connection, story_id: str) -> Located:
+    """Where an id that is no stored story leads: one more indexed read in the redirect table
+    (whose rows always name a stored story, chains already followed), then one for a document."""
+    moved = conn.execute("SELECT new_id FROM story_redirects WHERE old_id = ?", (story_id,)).fetchone()
+    if moved is not None:
+        return Located(story_id, moved[0], "merged")
+    owner = conn.execute("SELECT story_id FROM documents WHERE id = ?", (story_id,)).fetchone()
+    if owner is None or owner[0] is None:
+        raise NotFound(f"no story or document {story_id!r} in the store")
+    return Located(story_id, owner[0], "document")
+
+
 def story(conn: sqlite3.Connection, story_id: str) -> Analysis:
     """One story with its documents, as an `Analysis` (what the brief renderers take).
-    A document id is accepted too and gives that document's story."""
+    A document id is accepted too and gives that document's story; the id of a story a merge
+    folded away gives the story that absorbed it (`locate` says which happened). A live story's
+    id costs the one read it always did."""
     row = conn.execute("SELECT id, data FROM stories WHERE id = ?", (story_id,)).fetchone()
     if row is None:
-        owner = conn.execute("SELECT story_id FROM documents WHERE id = ?", (story_id,)).fetchone()
-        if owner is None or owner[0] is None:
-            raise NotFound(f"no story or document {story_id!r} in the store")
-        row = conn.execute("SELECT id, data FROM stories WHERE id = ?", (owner[0],)).fetchone()
+        found_id = _elsewhere(conn, story_id).story_id
+        row = conn.execute("SELECT id, data FROM stories WHERE id = ?", (found_id,)).fetchone()
+        if row is None:  # a document whose new story the running ingest has not built yet
+            raise NotFound(f"story {found_id!r} of {story_id!r} is not built yet; try again once the ingest has finished")
     found = decode(Story, unpack(row["data"]))
     docs = {
         r["id"]: document_from_row(r)

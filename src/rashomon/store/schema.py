@@ -22,6 +22,9 @@ Layout (one row per thing a user asks about, plus the data needed to rebuild a s
 * `files`, `ingest_runs`, `ingest_log` — what was read, when, and what became of it;
 * `entity_index`, `entity_stories` — the entity summary across stories, maintained by every story
   write in its transaction (see `entityindex.py`; migration 2 backfills it);
+* `story_redirects` — where the id of a story a merge folded away leads now (migration 4): the
+  story that absorbed it, always a stored story (chains are flattened as they form, so a lookup
+  is one indexed read);
 * `documents_fts`, `facts_fts` — FTS5 indexes over documents (title, text) and facts, kept in
   sync by triggers.
 """
@@ -53,6 +56,18 @@ def _story_dates(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE cluster_stories ADD COLUMN last TEXT")
     conn.execute("UPDATE cluster_stories SET last = json_extract(data, '$.last')")
     conn.execute("CREATE INDEX IF NOT EXISTS cluster_stories_last ON cluster_stories(id, last)")
+
+
+def _story_redirects(conn: sqlite3.Connection) -> None:
+    """4: old id -> absorbing story for every story a merge folds away from now on, so a bookmark
+    or a citation of a story id never dies (see `write.redirect_stories`). Nothing to backfill: a
+    store of version 3 kept no trace of the stories its merges deleted. `IF NOT EXISTS`: a store
+    whose version was set back (tests do) keeps the rows it has."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS story_redirects (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL) WITHOUT ROWID"
+    )
+    # a later merge of the target rewrites every row that points at it: found by this index
+    conn.execute("CREATE INDEX IF NOT EXISTS story_redirects_new ON story_redirects(new_id)")
 
 
 MIGRATIONS: list[Migration] = [
@@ -251,6 +266,8 @@ MIGRATIONS: list[Migration] = [
     _entity_summary,
     # 3: each clusterer story's latest publish date beside its JSON (see `_story_dates`)
     _story_dates,
+    # 4: where the id of a story folded away by a merge leads (see `_story_redirects`)
+    _story_redirects,
 ]
 
 VERSION = len(MIGRATIONS)

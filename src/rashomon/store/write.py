@@ -58,6 +58,26 @@ def delete_story(conn: sqlite3.Connection, story_id: str) -> None:
     conn.execute("DELETE FROM dirty_stories WHERE story_id = ?", (story_id,))
 
 
+def redirect_stories(conn: sqlite3.Connection, merged_into: Mapping[str, str]) -> None:
+    """Stories folded away -> the stored story that absorbed each: their ids keep leading
+    somewhere (a bookmark, a citation, a link in an export).
+
+    Why the rows are rewritten here and not followed at read time: a lookup stays one indexed
+    read however long the chain of merges grew (a -> b, then b -> c: the row of a is rewritten to
+    c when b goes). `merged_into` must map every story folded away to its final target (a target
+    folded away in the same batch already followed, see `incremental._Regroup`); a target that is
+    not a stored story is refused, since a redirect to nothing would be a dead link again."""
+    if not merged_into:
+        return
+    targets = sorted(set(merged_into.values()))
+    bad = [t for t in targets if t in merged_into or conn.execute("SELECT 1 FROM stories WHERE id = ?", (t,)).fetchone() is None]
+    if bad:
+        raise RuntimeError(f"a redirect must lead to a stored story, not to {bad[0]}")
+    for old_id, new_id in sorted(merged_into.items()):
+        conn.execute("UPDATE story_redirects SET new_id = ? WHERE new_id = ?", (new_id, old_id))
+        conn.execute("INSERT OR REPLACE INTO story_redirects(old_id, new_id) VALUES (?, ?)", (old_id, new_id))
+
+
 def document_from_row(row: sqlite3.Row) -> Document:
     return Document(
         id=row["id"], path=row["path"], text=row["text"], outlet=row["outlet"], title=row["title"],

@@ -5,12 +5,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
-from rashomon.model import to_dict
+from rashomon.model import Analysis, to_dict
 from rashomon.store import StoreBusy
 from rashomon.web import data
 from rashomon.web.cached import entity_listing
@@ -39,6 +40,31 @@ def page_of_stories(store, offset: int, limit: int, **filters) -> tuple[list, in
     return found[:limit], (offset + limit if len(found) > limit else None)
 
 
+def merged_into(store, story_id: str, found: Analysis) -> str | None:
+    """The id of the story that absorbed `story_id` when a merge folded that story away, else
+    None. `found` is what the store gave for `story_id`: only when it is another story (a
+    document id, or a story merged away) is the redirect table asked, so a live story's page
+    costs no query more than it did."""
+    if found.stories[0].id == story_id:
+        return None
+    return store.locate(story_id).merged_into
+
+
+def story_url(template: str, story_id: str, request: Request) -> str:
+    """`template` ("/api/stories/{}") with the story's id in it, the request's query string kept."""
+    url = template.format(quote(story_id, safe=""))
+    return f"{url}?{request.url.query}" if request.url.query else url
+
+
+def moved(old_id: str, new_id: str, url: str) -> JSONResponse:
+    """308 Permanent Redirect to the absorbing story: what HTTP clients follow (`curl -L`,
+    requests, httpx with `follow_redirects=True`), with a body naming it for those that do not."""
+    return JSONResponse(
+        {"detail": f"story {old_id!r} was merged into {new_id!r}", "redirected_from": old_id, "merged_into": new_id},
+        status_code=308, headers={"location": url},
+    )  # fmt: skip
+
+
 def router(settings: Settings, stores: Stores, memo: Memo) -> APIRouter:
     api = APIRouter(prefix="/api", tags=["api"])
 
@@ -57,15 +83,30 @@ def router(settings: Settings, stores: Stores, memo: Memo) -> APIRouter:
         items, next_offset = page_of_stories(stores.get(), offset, limit, since=since, until=until, entity=entity, text=text)
         return Page(items=[s.to_dict() for s in items], offset=offset, limit=limit, next_offset=next_offset)
 
-    @api.get("/stories/{story_id}", summary="One story and its documents (the JSON contract)")
-    def story(story_id: str) -> dict[str, Any]:
-        return stores.get().story(story_id).to_dict()
+    @api.get("/stories/{story_id}", summary="One story and its documents (the JSON contract)",
+             description="The id of a story that a merge folded into another answers 308 Permanent Redirect to "
+                         "the absorbing story (its id in `merged_into`).",
+             responses={308: {"description": "the story was merged into another: follow `Location`"}})  # fmt: skip
+    def story(story_id: str, request: Request) -> Any:
+        store = stores.get()
+        found = store.story(story_id)
+        if (new_id := merged_into(store, story_id, found)) is not None:
+            return moved(story_id, new_id, story_url("/api/stories/{}", new_id, request))
+        return found.to_dict()
 
     @api.get("/stories/{story_id}/brief", summary="The story's brief as Markdown, HTML or JSON",
-             response_class=PlainTextResponse)  # fmt: skip
-    def brief(story_id: str, format: Literal["markdown", "html", "json"] = "markdown") -> PlainTextResponse:
+             description="A merged-away story's id answers 308 to the absorbing story's brief (same format).",
+             response_class=PlainTextResponse,
+             responses={308: {"description": "the story was merged into another: follow `Location`"}})  # fmt: skip
+    def brief(story_id: str, request: Request, format: Literal["markdown", "html", "json"] = "markdown") -> Response:
+        from rashomon import brief as briefs
+
+        store = stores.get()
+        found = store.story(story_id)
+        if (new_id := merged_into(store, story_id, found)) is not None:
+            return moved(story_id, new_id, story_url("/api/stories/{}/brief", new_id, request))
         media = {"markdown": "text/markdown", "html": "text/html", "json": "application/json"}[format]
-        text = stores.get().brief(story_id, format)
+        text = briefs.render(found, format)
         # The HTML brief is a whole page with its own inline style: served as a download-like
         # document under a policy that allows that style and nothing else.
         headers = {"content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"}

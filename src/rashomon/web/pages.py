@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from rashomon.brief import STATUS_ORDER, STATUS_TITLES
 from rashomon.web import data, views
-from rashomon.web.api import DATE, page_of_stories
+from rashomon.web.api import DATE, merged_into, page_of_stories, story_url
 from rashomon.web.cached import draw_chart, entity_listing
 from rashomon.web.context import Memo, Settings, Stores, static_files, templates
 from rashomon.web.security import SVG_CSP
@@ -44,8 +44,12 @@ def router(settings: Settings, stores: Stores, app: FastAPI, memo: Memo) -> APIR
                       next_offset=next_offset, prev_offset=max(0, offset - PAGE) if offset else None, page=PAGE)  # fmt: skip
 
     @pages.get("/stories/{story_id}", response_class=HTMLResponse)
-    def story(story_id: str) -> HTMLResponse:
-        view = views.story_view(stores.get().story(story_id))
+    def story(story_id: str, request: Request) -> Response:
+        store = stores.get()
+        found = store.story(story_id)
+        if (new_id := merged_into(store, story_id, found)) is not None:  # a bookmark of a story merged into another
+            return RedirectResponse(story_url("/stories/{}", new_id, request), status_code=308)
+        view = views.story_view(found)
         return render("story.html.j2", title=view.story.headline, v=view)
 
     @pages.get("/documents/{doc_id}", response_class=HTMLResponse)
