@@ -224,6 +224,10 @@ CURATED_VERBS: dict[str, dict] = {
     "fire": {"type": None, "prep_types": {"on": "ASSAULT", "at": "ASSAULT", "upon": "ASSAULT", "into": "ASSAULT"}},
     "withdraw": {"type": "RETREAT", "preps": ["from"]},
     "release": {"type": "RETREAT"},
+    # round 7: yielding territory (CAMEO 08 yield): "the UK returned the territory to China",
+    # "ceded the region to Russia"; "return" only with an object ("returned to Kabul" is travel)
+    "return": {"type": "RETREAT", "preps": ["to"], "transitive": True},
+    "cede": {"type": "RETREAT", "preps": ["to"]},
     # round 6: asking someone for something. "sought Assange's extradition from the UK": the one
     # asked is the "from" phrase; "wants the UK to extradite him": "want" with an object and an
     # infinitive is a demand on that object (without one, "wants to visit", it is an intention)
@@ -278,6 +282,10 @@ CURATED_NOUNS: dict[str, dict] = {
     "clash": {"type": "ASSAULT", "preps": ["with"]},
     "clashes": {"type": "ASSAULT", "preps": ["with"]},
     "fire": {"type": "ASSAULT", "preps": ["on", "at", "upon", "into"]},  # "opened fire on"
+    # round 7: demands named by a noun, aimed at the one *to*/*on* whom they are made ("Beijing's
+    # diktats to Lam", "demands on Kyiv"; CAMEO 02 appeal/demand)
+    "demand": {"type": "REQUEST", "preps": ["to", "on", "from"]},
+    "diktat": {"type": "REQUEST", "preps": ["to", "on"]},
     # round 6: "Trump's call with Zelensky", "a phone call with his Ukrainian counterpart": only
     # with a "with" partner ("calls for a ceasefire" are requests, "calls from the UN" no talks)
     "call": {"type": "CONSULT", "mode": "phone", "preps": ["with"]},
@@ -301,8 +309,10 @@ HEADER = """\
 # when the verb governs "of": "warn of war" is a threat, "warn Israel that ..." a criticism),
 # `prep_types` (preposition -> the type the verb has with it, its object the target: "call on X to"),
 # `foreign` (no event when source and target are of one country: "travelled to Chicago"),
-# `object_xcomp` (an event only with an object and an infinitive: "wants the UK to extradite him").
+# `object_xcomp` (an event only with an object and an infinitive: "wants the UK to extradite him"),
+# `transitive` (an event only with a direct object: "returned the territory to China").
 # `reception_verbs`: their subject undergoes what their object noun names ("faced criticism").
+# `verdicts`: adjectives that, said of an act, criticise its doer ("said X's request was inappropriate").
 # `source`: where the entry comes from: `curated`, or the WordNet sense it was reached from.
 # Built with: {params}. Documented in docs/events.md.
 """
@@ -333,6 +343,10 @@ STATIC = {
     # Verbs whose subject undergoes what their object noun names ("the United States faced
     # Palestinian criticism", "drew condemnation from the UN"): the subject is the target and
     # the noun's own actor (nationality word, possessor, "from"/"by" phrase) the source.
+    # Words of condemnation that, predicated of an act in a speaker's clause, criticise its doer
+    # ("told lawmakers that Trump's request ... was inappropriate", "said the strike was illegal").
+    "verdicts": ["inappropriate", "illegal", "unlawful", "unacceptable", "illegitimate", "improper",
+                 "irresponsible", "reckless", "outrageous", "unjustified", "criminal"],
     "reception_verbs": ["face", "receive", "draw", "attract", "suffer", "endure", "weather", "incur"],
     "cancel": ["cancel", "postpone", "call", "scrap", "abandon", "suspend", "delay", "shelve", "lift"],
 }

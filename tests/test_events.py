@@ -435,3 +435,41 @@ def test_an_allegation_about_an_event_targets_its_doer():
                               "irregular and inappropriate."))
     assert any(a == "ACCUSE" and "Trump" in t for _, a, t in found)
     assert any(a == "CONSULT" and t.startswith("UKR") for _, a, t in found)
+
+
+# Round 7 (from the round-5 dev sentences: general constructions, each on real text)
+def test_a_relative_pronoun_is_the_subject_of_a_coordinated_verb_in_its_clause():
+    found = _happened(_events("The Palestinian Authority - which considers the US biased and has rejected the Trump "
+                              "administration as a mediator if peace talks are ever revived - called for an "
+                              "emergency meeting of the body."))
+    assert any("Palestinian Authority" in s and a == "REJECT" and "Trump" in t for s, a, t in found)
+
+
+def test_refusing_a_cooperative_act_rejects_its_partner():
+    found = _happened(_events("The Taliban have long refused to negotiate peace with Kabul."))
+    assert ("Taliban", "REJECT", "AFG") in {(s, a, t.split(" ")[0]) for s, a, t in found}
+    # the refused talks themselves did not happen
+    assert not any(a == "CONSULT" for _, a, _ in found)
+
+
+def test_returning_territory_is_a_retreat_but_returning_somewhere_is_not():
+    found = _happened(_events("They worry China is taking back the freedoms given to Hong Kong when the UK "
+                              "returned the territory to China."))
+    assert ("GBR", "RETREAT", "CHN") in found
+    assert not any(a == "RETREAT" for _, a, _ in _happened(_events("The Afghan president returned to Kabul on Monday.")))
+
+
+def test_a_demand_noun_is_aimed_at_its_to_phrase():
+    found = _happened(_events("But Beijing's diktats to Lam have achieved nothing but chaos, agitating the protesters "
+                              "into new resistance."))
+    assert any(s.startswith("CHN") and a == "REQUEST" and t == "Lam" for s, a, t in found)
+
+
+def test_calling_an_act_inappropriate_criticises_its_doer():
+    found = _happened(_events("However, both Vindman and Williams told lawmakers that Trump's request to Ukrainian "
+                              "president to investigate Democratic rivals was inappropriate."))
+    assert ("Vindman", "ACCUSE", "Trump") in found
+    assert any(s == "Trump" and a == "REQUEST" and t.startswith("UKR") for s, a, t in found)
+    # the judgement denied is no criticism
+    denied = _happened(_events("Vindman told lawmakers that Trump's request to Ukraine was not inappropriate."))
+    assert not any(a == "ACCUSE" for _, a, _ in denied)

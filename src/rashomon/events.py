@@ -50,6 +50,8 @@ HERE = {"here"}
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "prof", "prof."}
 RELATIVE = {"that", "which", "who"}
+# Cooperative acts whose refusal rejects the partner ("refused to negotiate with Kabul")
+REFUSABLE = {"CONSULT", "COOPERATE", "AGREE", "AID", "SUPPORT"}
 PERSON_NOUNS = {"man", "woman", "boy", "girl", "teen", "teenager", "resident", "person", "couple", "native", "youth"}
 
 
@@ -65,6 +67,7 @@ class Lexicon:
     entourage: frozenset[str]
     support: frozenset[str] = frozenset()
     reception: frozenset[str] = frozenset()
+    verdicts: frozenset[str] = frozenset()  # "said Trump's request was inappropriate": a criticism
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,7 +82,7 @@ def lexicon_from(data: dict) -> Lexicon:
     return Lexicon(data["verbs"], data["nouns"], data["adjectives"], data["presence"], frozenset(data["cancel"]),
                    dict(data.get("collective", {})), frozenset(data.get("negators", [])),
                    frozenset(data.get("entourage", [])), frozenset(data.get("support_verbs", [])),
-                   frozenset(data.get("reception_verbs", [])))
+                   frozenset(data.get("reception_verbs", [])), frozenset(data.get("verdicts", [])))
 
 
 @dataclass
@@ -306,6 +309,8 @@ class EventReader:
                     event = self.noun_event(tok, sent, self.lex.nouns.get(lemma) or self.lex.nouns[tok.lower_])
                 elif tok.pos_ == "ADJ" and lemma in self.lex.adjectives:
                     event = self.adjective_event(tok, sent, self.lex.adjectives[lemma])
+                elif tok.pos_ == "ADJ" and lemma in self.lex.verdicts:
+                    event = self.verdict_event(tok, sent)
                 elif tok.lemma_ == "be":
                     event = self.presence_event(tok, sent)
                 if event and not _duplicate(event, events):
@@ -350,6 +355,8 @@ class EventReader:
         particle = entry.get("particle")
         if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children):
             return []
+        if entry.get("transitive") and not any(c.dep_ in ("dobj", "obj") for c in verb.children):
+            return []  # "returned the territory to China" is a retreat; "returned to Kabul" is not
         if entry.get("object_xcomp") and not (
                 any(c.dep_ in ("dobj", "obj") for c in verb.children) and any(c.dep_ == "xcomp" for c in verb.children)
                 or any(c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
@@ -477,6 +484,11 @@ class EventReader:
                 targets = [a for p in child.children if p.dep_ == "pobj" for a in self.actors(p)]
             elif child.dep_ == "advmod" and child.lower_ in HERE:
                 targets = self.actors(child)
+            elif child.dep_ == "xcomp" and entry.get("type") == "REJECT" \
+                    and (self.lex.verbs.get(child.lemma_.lower()) or {}).get("type") in REFUSABLE:
+                # "refused to negotiate with Kabul", "declined to meet Putin": refusing a
+                # cooperative act rejects its partner (CAMEO 12: reject a proposal to meet, ...)
+                targets = self._verb_targets(child, self.lex.verbs[child.lemma_.lower()], source)
             elif child.dep_ in ("ccomp", "xcomp") and not targets and (
                     entry.get("type") != "REJECT" or any(c.dep_ == "ccomp" for c in child.children)):
                 # a denial rejects the one whose claim it denies ("denied Israel Defense Forces claims
@@ -493,6 +505,12 @@ class EventReader:
                     targets = [a for a in targets if a.country != source.country]
             if targets:
                 break
+        if not targets and "with" in preps:
+            # "negotiate peace with Kabul", "signed a pact with Russia" parsed with the partner on
+            # the object: the partner of the act all the same
+            targets = [a for o in verb.children if o.dep_ in ("dobj", "obj") and not self.actors(o)
+                       for c in o.children if c.dep_ == "prep" and c.lower_ == "with"
+                       for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
         return targets
 
     def _passive_actors(self, verb: Token) -> tuple[list[Actor], list[Actor]]:
@@ -715,6 +733,24 @@ class EventReader:
             return None
         return self._make(adj, sent, entry, sources[0], targets[0])
 
+    def verdict_event(self, adj: Token, sent: Span) -> Event | None:
+        """"Vindman told lawmakers that Trump's request ... was inappropriate", "Iran said the
+        strike on its consulate was illegal": a speaker's clause judging an act (an event noun)
+        with a word of condemnation (`verdicts`) criticises whoever did the act (CAMEO 111
+        criticise). Only acts, never a person ("said Smith was wrong" is an opinion of him)."""
+        clause = adj.head
+        if adj.dep_ != "acomp" or clause.lemma_ != "be" or clause.dep_ != "ccomp" \
+                or any(c.dep_ == "neg" for c in (*clause.children, *adj.children)):
+            return None
+        speaker = clause.head
+        if speaker.pos_ != "VERB":
+            return None
+        doers = [a for s in clause.children if s.dep_ == "nsubj" for a in (self._event_doer(s) or [])]
+        sources = self._subject_actors(speaker)
+        if not doers or not sources:
+            return None
+        return self._make(adj, sent, {"type": "ACCUSE"}, sources[0], doers[0])
+
     def presence_event(self, be: Token, sent: Span) -> Event | None:
         """"Chirkin was here this month" / "Jilani was in Moscow": a visit by a foreign person."""
         subjects = [s for s in _subjects(be)]
@@ -879,8 +915,10 @@ def _subjects(verb: Token) -> list[Token]:
         subs = [c for c in verb.children if c.i < verb.i and c.dep_ == "compound" and c.pos_ == "PROPN"][:1]
     out = []
     for s in subs:
-        if s.lower_ in RELATIVE and verb.dep_ == "relcl":
-            out.append(verb.head)  # "a strike that killed 40 people": the strike killed them
+        if s.lower_ in RELATIVE and s.head.dep_ == "relcl":
+            # "a strike that killed 40 people": the strike killed them; also through a conjunct
+            # ("the Authority, which considers the US biased and has rejected ...")
+            out.append(s.head.head)
         elif s.dep_ == "agent":
             out.extend(c for c in s.children if c.dep_ == "pobj")
         else:
