@@ -371,9 +371,6 @@ def test_calling_for_a_ceasefire_is_no_ceasefire():
 
 
 # -- round 6: constructions of the round-4 dev sentences (2019 pages of other outlets) ---------
-def _happened(events):
-    return {(e.source_actor, e.action, e.target_actor) for e in events if not e.negated}
-
 
 def test_an_accusation_of_two_coordinated_states_is_two_events_and_the_speakers_side_is_no_target():
     found = _happened(_events("China’s ambassador to Britain accused the UK and the US of meddling in the country’s "
