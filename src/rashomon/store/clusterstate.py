@@ -86,13 +86,7 @@ class TrackedClusterer(StoryClusterer):
         self.dirty_stories: set[str] = set()
         self.dirty_keys: set[str] = set()
         self.gone_stories: set[str] = set()
-        # Items added since the last save: not in the store yet, so kept until it holds them.
-        self._batch_items: dict[str, ClusterItem] = {}
         self.reads = {"postings": 0, "stories": 0, "lasts": 0, "items": 0}  # rows read, for tests and benchmarks
-
-    def add(self, item: ClusterItem) -> str:
-        self._batch_items.setdefault(item.doc_id, item)
-        return super().add(item)
 
     def _changed(self, story_ids: Iterable[str], keys: Iterable[str]) -> None:
         self.dirty_stories.update(story_ids)
@@ -103,16 +97,16 @@ class TrackedClusterer(StoryClusterer):
         self.gone_stories.add(story_id)
 
     def _member_items(self, docs: list[str]) -> dict[str, ClusterItem] | None:
-        """The members' items: held in memory, added in this batch, else read from the store
-        (one query per chunk). None when one is nowhere (a document stored before items were
+        """The members' items: held in memory (every article that joined a story that may still be
+        checked, this batch's included), else read from the store (one query per chunk). None when one is nowhere (a document stored before items were
         kept): the check is skipped. What is known is the same whatever this process forgot
         (`trim`), so a clusterer reading the store in parts decides as one holding all of it."""
-        missing = [d for d in docs if d not in self._items and d not in self._batch_items]
+        missing = [d for d in docs if d not in self._items]
         found = read_items(self._conn, missing) if missing and self._conn is not None else {}
         self.reads["items"] += len(found)
         out = {}
         for d in docs:
-            item = self._items.get(d) or self._batch_items.get(d) or found.get(d)
+            item = self._items.get(d) or found.get(d)
             if item is None:
                 return None
             out[d] = item
@@ -124,7 +118,6 @@ class TrackedClusterer(StoryClusterer):
         self.dirty_stories.clear()
         self.dirty_keys.clear()
         self.gone_stories.clear()
-        self._batch_items.clear()
 
 
 def read_items(conn: sqlite3.Connection, docs: Sequence[str]) -> dict[str, ClusterItem]:
@@ -304,7 +297,7 @@ class StoredClusterer(TrackedClusterer):
 
         Only call when the store holds the in-memory state (after the batch's COMMIT): what is
         forgotten is read again when an article reaches it."""
-        if self.dirty_stories or self.dirty_keys or self.gone_stories or self._batch_items:
+        if self.dirty_stories or self.dirty_keys or self.gone_stories:
             raise RuntimeError("trim before save: the clusterer holds changes the store does not")
         if len(self._items) > max_items:  # members' items for split checks: the store has them too
             self._items = {}
